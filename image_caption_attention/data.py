@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #f8404df0
 from __future__ import annotations
-import csv, io, os, re, warnings
+import csv, os, re, warnings
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -12,9 +12,11 @@ import pandas as pd
 from .shapes import make_shapes_dataset
 
 # %% auto #0
-__all__ = ['FLICKR8K_CANDIDATES', 'CACHE_DIR', 'SHARED_TEXT', 'LAYOUTS', 'find_flickr8k', 'in_test', 'dataset_dir',
-           'CaptionFileError', 'read_kaggle_captions', 'read_flickr8k_token', 'shared_flickr8k_text', 'load_captions',
-           'split_by_image', 'row_split_leak', 'plot_length_distribution']
+__all__ = ['FLICKR8K_CANDIDATES', 'CACHE_DIR', 'IMAGE_EXTS', 'SHARED_TEXT', 'LAYOUTS', 'IMAGE_DIRS', 'find_flickr8k', 'in_test',
+           'dataset_dir', 'CaptionFileError', 'image_name_problem', 'read_lines', 'tidy_captions',
+           'read_kaggle_captions', 'read_flickr8k_token', 'read_karpathy_json', 'read_flickr30k_results',
+           'read_coco_captions', 'shared_flickr8k_text', 'load_captions', 'split_by_image', 'row_split_leak',
+           'plot_length_distribution']
 
 # %% ../nbs/00_data.ipynb #0abef0fa
 FLICKR8K_CANDIDATES = ('/kaggle/input/flickr8k', '/content/flickr8k', '~/data/flickr8k')
@@ -36,46 +38,125 @@ def dataset_dir(n_images=600, seed=0):
     return make_shapes_dataset(CACHE_DIR/f'shapes-{n_images}-seed{seed}', n_images=n_images, seed=seed)
 
 # %% ../nbs/00_data.ipynb #707f81e3
-_IMAGE_NAME = re.compile(r'^[^/\\]+\.(jpe?g|png)$', re.IGNORECASE)
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
 
 class CaptionFileError(ValueError):
     "A caption file that cannot be read, with the file and line that show why."
 
-def _number(df):
+def image_name_problem(name):
+    "Why `name` cannot be an image inside the image folder, or `None`."
+    if not name: return 'missing image name'
+    p = name.replace('\\', '/')
+    if p.startswith('/') or re.match(r'^[A-Za-z]:', p) or '..' in p.split('/'): return 'image name outside the image folder'
+    if not p.lower().endswith(IMAGE_EXTS): return 'malformed image name'
+    return None
+
+def read_lines(path):
+    "Lines of a text file: a byte-order mark is dropped, CRLF is fine, lines that are not UTF-8 are read as Latin-1 and reported."
+    path = Path(path)
+    lines = path.read_bytes().removeprefix(b'\xef\xbb\xbf').splitlines()
+    out, bad = [], []
+    for i, b in enumerate(lines, 1):
+        try: out.append(b.decode('utf-8'))
+        except UnicodeDecodeError: out.append(b.decode('latin-1')); bad.append(i)
+    if bad: warnings.warn(f'{path}: {len(bad)} line(s) are not UTF-8, read as Latin-1 (line {_lines(bad)})')
+    return out
+
+def _lines(ns, k=5): return ', '.join(map(str, ns[:k])) + (' ...' if len(ns) > k else '')
+
+def tidy_captions(rows, path):
+    """Table of `(line, image, caption, split, key)` rows (`split`, `key` may be `None`). Unusable rows are
+    skipped and reported; a repeated `(image, key)` is a duplicate row. Without keys, identical captions
+    of one image are kept (Flickr8k annotators sometimes wrote the same sentence) and counted."""
+    good, skipped, seen, same = [], [], set(), []
+    for ln, img, cap, split, key in rows:
+        img, cap = (img or '').strip(), (cap or '').strip()
+        why = image_name_problem(img) or (None if re.search(r'\w', cap) else 'empty or punctuation-only caption')
+        if why is None and key is not None and (img, key) in seen: why = 'duplicate row'
+        if why: skipped.append((ln, why, img)); continue
+        if key is None and (img, cap) in seen: same.append(ln)
+        seen.add((img, key if key is not None else cap)); good.append((img.replace('\\', '/'), cap, split))
+    df = pd.DataFrame(good, columns=['image', 'caption', 'split'])
     df['idx'] = df.groupby('image', sort=False).cumcount()
-    return df[['image', 'idx', 'caption']].reset_index(drop=True)
+    has_split = any(r[3] is not None for r in rows)
+    df = df[['image', 'idx', 'caption'] + (['split'] if has_split else [])].reset_index(drop=True)
+    if skipped:
+        by = {}
+        for ln, why, _ in skipped: by.setdefault(why, []).append(ln)
+        warnings.warn(f'{path}: skipped {len(skipped)} row(s): ' + '; '.join(f'{len(v)} {k} (line {_lines(v)})' for k, v in by.items()))
+    if same: warnings.warn(f'{path}: {len(same)} caption(s) repeat another caption of the same image (kept; line {_lines(same)})')
+    long = df.caption.str.split().str.len() > 100
+    if long.any(): warnings.warn(f'{path}: {int(long.sum())} caption(s) of more than 100 words (kept; training truncates them)')
+    df.attrs['skipped'] = [{'file': str(path), 'line': ln, 'reason': why, 'image': img} for ln, why, img in skipped]
+    return df
 
+# %% ../nbs/00_data.ipynb #aed41956
 def read_kaggle_captions(path):
-    "Read Kaggle's `captions.txt` (CSV, header `image,caption`)."
+    "Read Kaggle's Flickr8k `captions.txt` (CSV with an `image` and a `caption` column)."
     path = Path(path)
-    text = path.read_bytes().decode('utf-8-sig', errors='replace')
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [h.strip().lower() for h in rows[0]] != ['image', 'caption']:
-        raise CaptionFileError(f'{path}:1: expected the header "image,caption", found {rows[0] if rows else "an empty file"}')
-    good, bad = [], []
-    for ln, r in enumerate(rows[1:], start=2):
-        if len(r) != 2 or not _IMAGE_NAME.match(r[0].strip()) or not r[1].strip(): bad.append((ln, r))
-        else: good.append((r[0].strip(), r[1].strip()))
-    _warn_skipped(path, bad)
-    return _number(pd.DataFrame(good, columns=['image', 'caption']))
+    rows = list(csv.reader(read_lines(path)))
+    if not rows: raise CaptionFileError(f'{path}:1: the file is empty (expected the header "image,caption")')
+    head = [h.strip().lower() for h in rows[0]]
+    if 'image' not in head or 'caption' not in head:
+        raise CaptionFileError(f'{path}:1: expected the columns "image,caption", found {rows[0]}')
+    if len(head) > 2: warnings.warn(f'{path}:1: ignoring extra column(s) {[h for h in head if h not in ("image", "caption")]}')
+    i, c = head.index('image'), head.index('caption')
+    out = []
+    for ln, r in enumerate(rows[1:], 2):
+        if not any(x.strip() for x in r): continue
+        if len(head) == 2 and len(r) > 2 and (i, c) == (0, 1): r = [r[0], ','.join(r[1:])]  # unquoted commas
+        out.append((ln, r[i] if len(r) > i else '', r[c] if len(r) > c else '', None, None))
+    return tidy_captions(out, path)
 
+# %% ../nbs/00_data.ipynb #bb1b2705
 def read_flickr8k_token(path):
-    "Read the original `Flickr8k.token.txt` (`<image>.jpg#<k>\\t<caption>`), dropping malformed names."
-    path = Path(path)
-    good, bad = [], []
-    for ln, line in enumerate(path.read_bytes().decode('utf-8-sig', errors='replace').splitlines(), start=1):
+    "Read the original `Flickr8k.token.txt` (`<image>.jpg#<k>\\t<caption>`)."
+    rows = []
+    for ln, line in enumerate(read_lines(path), 1):
         if not line.strip(): continue
         key, _, cap = line.partition('\t')
-        name = key.rsplit('#', 1)[0]
-        if not _IMAGE_NAME.match(name) or not cap.strip(): bad.append((ln, line[:60])); continue
-        good.append((name, cap.strip()))
-    _warn_skipped(path, bad)
-    return _number(pd.DataFrame(good, columns=['image', 'caption']))
+        name, _, k = key.rpartition('#')
+        rows.append((ln, name or key, cap, None, k))
+    return tidy_captions(rows, path)
 
-def _warn_skipped(path, bad):
-    if bad:
-        shown = '; '.join(f'line {ln}: {r!r}' for ln, r in bad[:3])
-        warnings.warn(f'{path}: skipped {len(bad)} malformed row(s) ({shown}{" ..." if len(bad) > 3 else ""})')
+# %% ../nbs/00_data.ipynb #204bd89f
+def read_karpathy_json(path):
+    "Read a Karpathy split file `dataset_*.json`."
+    import json
+    path = Path(path)
+    try: d = json.loads(path.read_bytes())
+    except ValueError as e: raise CaptionFileError(f'{path}: not valid JSON ({e})') from None
+    if 'images' not in d: raise CaptionFileError(f'{path}: no "images" list: not a Karpathy split file')
+    rows = []
+    for n, im in enumerate(d['images']):
+        name = '/'.join(x for x in (im.get('filepath', ''), im.get('filename', '')) if x)
+        split = 'train' if im.get('split') == 'restval' else im.get('split', '')
+        rows += [(f'image {n}', name, s.get('raw', ''), split, s.get('sentid', j)) for j, s in enumerate(im.get('sentences', []))]
+    return tidy_captions(rows, path)
+
+def read_flickr30k_results(path):
+    "Read Kaggle's Flickr30k `results.csv` (`image_name| comment_number| comment`)."
+    lines = read_lines(path)
+    if not lines or [h.strip() for h in lines[0].split('|')] != ['image_name', 'comment_number', 'comment']:
+        raise CaptionFileError(f'{path}:1: expected the header "image_name| comment_number| comment"')
+    rows = []
+    for ln, line in enumerate(lines[1:], 2):
+        if not line.strip(): continue
+        f = line.split('|', 2)
+        if len(f) == 2 and re.match(r'^\s*\d+\s+\S', f[1]): f = [f[0]] + f[1].strip().split(None, 1)  # missing separator
+        rows.append((ln, f[0], f[2] if len(f) == 3 else '', None, f[1].strip() if len(f) == 3 else None))
+    return tidy_captions(rows, path)
+
+def read_coco_captions(path):
+    "Read a COCO `captions_<split><year>.json`; image names include their folder (`train2014/...`)."
+    import json
+    path = Path(path)
+    d = json.loads(path.read_bytes())
+    m = re.match(r'captions_([a-z]+)(\d*)', path.stem)
+    folder, split = (m.group(1) + m.group(2), m.group(1)) if m else ('', '')
+    names = {im['id']: '/'.join(x for x in (folder, im['file_name']) if x) for im in d.get('images', [])}
+    rows = [(f'annotation {n}', names.get(a.get('image_id'), ''), a.get('caption', ''), split, a.get('id', n)) for n, a in enumerate(d.get('annotations', []))]
+    return tidy_captions(rows, path)
 
 # %% ../nbs/00_data.ipynb #057a4a5a
 SHARED_TEXT = Path(__file__).resolve().parents[2]/'shared'/'data'/'flickr8k_text' if '__file__' in globals() else None
@@ -87,19 +168,52 @@ def shared_flickr8k_text():
     return None
 
 # %% ../nbs/00_data.ipynb #d865f5bc
-LAYOUTS = {'captions.txt': read_kaggle_captions, 'Flickr8k.token.txt': read_flickr8k_token}
+LAYOUTS = {  # file name pattern → reader
+    'captions.txt': read_kaggle_captions, 'Flickr8k.token.txt': read_flickr8k_token,
+    'dataset_*.json': read_karpathy_json, 'results.csv': read_flickr30k_results,
+    'captions_*.json': read_coco_captions}
+IMAGE_DIRS = ('Images', 'Flicker8k_Dataset', 'Flickr8k_Dataset', 'flickr30k_images', 'images', '.')
 
-def load_captions(path):
-    "Captions of a dataset folder or caption file as a table `image, idx, caption`; `attrs['image_root']` is the image folder."
+def _find_caption_files(d):
+    for pat in LAYOUTS:
+        for sub in ('.', 'annotations', 'Flickr8k_text', 'flickr30k_images'):
+            if hits := sorted((d/sub).glob(pat)): return hits
+    raise CaptionFileError(f'{d}: no caption file of a known layout; known: {", ".join(LAYOUTS)} '
+                           '(also under annotations/, Flickr8k_text/ or flickr30k_images/)')
+
+def _reader(f):
+    for pat, fn in LAYOUTS.items():
+        if Path(f.name).match(pat): return fn
+    raise CaptionFileError(f'{f}: unknown caption layout; known: {", ".join(LAYOUTS)}')
+
+def load_captions(path, image_root=None, check_images=True):
+    "Captions of a dataset folder or caption file as one table; `attrs['image_root']` is the image folder."
     path = Path(path)
-    if path.is_dir():
-        found = [path/n for n in LAYOUTS if (path/n).exists()]
-        if not found: raise FileNotFoundError(f'{path}: no caption file of a known layout ({", ".join(LAYOUTS)})')
-        path = found[0]
-    if path.name not in LAYOUTS: raise CaptionFileError(f'{path}: unknown caption layout; known: {", ".join(LAYOUTS)}')
-    df = LAYOUTS[path.name](path)
-    root = path.parent/'Images'
-    df.attrs['image_root'] = str(root if root.is_dir() else path.parent)
+    if not path.exists(): raise FileNotFoundError(f'{path}: no such file or folder')
+    files = _find_caption_files(path) if path.is_dir() else [path]
+    parts = [_reader(f)(f) for f in files]
+    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    df.attrs['skipped'] = [s for p in parts for s in p.attrs.get('skipped', [])]
+    base = path if path.is_dir() else path.parent
+    if image_root is None:
+        cands = [base/d for d in IMAGE_DIRS] + [base.parent/d for d in IMAGE_DIRS[:-1]]
+        image_root = next((c for c in cands if c.is_dir() and (c/df.image.iloc[0]).exists()), base/'Images' if (base/'Images').is_dir() else base) if len(df) else base
+    df.attrs['image_root'] = str(Path(image_root).resolve())
+    if check_images and Path(image_root).is_dir(): df = _drop_missing_images(df, Path(image_root), files[0])
+    return df
+
+def _drop_missing_images(df, root, src):
+    present = {str(p.relative_to(root)).replace(os.sep, '/') for p in root.rglob('*') if p.suffix.lower() in IMAGE_EXTS and p.is_file()}
+    missing = ~df.image.isin(present)
+    attrs = dict(df.attrs)
+    if missing.any():
+        names = df.image[missing].unique().tolist()
+        warnings.warn(f'{src}: skipped {int(missing.sum())} caption row(s) of {len(names)} image(s) not found in {root}: {names[:5]}{" ..." if len(names) > 5 else ""}')
+        attrs['skipped'] = attrs.get('skipped', []) + [{'file': str(src), 'reason': 'image file not found', 'image': n} for n in names]
+    unused = sorted(present - set(df.image))
+    if unused: warnings.warn(f'{root}: {len(unused)} image(s) have no caption: {unused[:5]}{" ..." if len(unused) > 5 else ""}')
+    df = df[~missing].reset_index(drop=True)
+    df.attrs = {**attrs, 'images_without_captions': unused}
     return df
 
 # %% ../nbs/00_data.ipynb #2f65c0d9
