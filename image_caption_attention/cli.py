@@ -40,7 +40,7 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     say(f'1/5 generating {n_images} images in {out/"data"}')
     data_dir = make_shapes_dataset(out/'data', n_images=n_images, seed=seed)
     say('2/5 image features')
-    data = prepare_data(data_dir, out/'features', 'small_cnn', preset='default', progress=progress)
+    data = prepare_data(data_dir, out/'features', 'small_cnn', preset='default', split='random', progress=progress)
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images ({len(data.vocab)} words)')
     model = ShowAttendTell(len(data.vocab), embed_dim, units, backbone='small_cnn')
     trainer = Trainer(model)

@@ -12,11 +12,11 @@ import pandas as pd
 from .shapes import make_shapes_dataset
 
 # %% auto #0
-__all__ = ['FLICKR8K_CANDIDATES', 'CACHE_DIR', 'IMAGE_EXTS', 'SHARED_TEXT', 'LAYOUTS', 'IMAGE_DIRS', 'find_flickr8k', 'in_test',
-           'dataset_dir', 'CaptionFileError', 'image_name_problem', 'read_lines', 'tidy_captions',
-           'read_kaggle_captions', 'read_flickr8k_token', 'read_karpathy_json', 'read_flickr30k_results',
-           'read_coco_captions', 'shared_flickr8k_text', 'load_captions', 'split_by_image', 'row_split_leak',
-           'plot_length_distribution']
+__all__ = ['FLICKR8K_CANDIDATES', 'CACHE_DIR', 'IMAGE_EXTS', 'SHARED_TEXT', 'LAYOUTS', 'IMAGE_DIRS', 'SPLIT_FILES',
+           'find_flickr8k', 'in_test', 'dataset_dir', 'CaptionFileError', 'image_name_problem', 'read_lines',
+           'tidy_captions', 'read_kaggle_captions', 'read_flickr8k_token', 'read_karpathy_json',
+           'read_flickr30k_results', 'read_coco_captions', 'shared_flickr8k_text', 'load_captions', 'split_by_image',
+           'row_split_leak', 'find_split_files', 'split_dataset', 'plot_length_distribution']
 
 # %% ../nbs/00_data.ipynb #0abef0fa
 FLICKR8K_CANDIDATES = ('/kaggle/input/flickr8k', '/content/flickr8k', '~/data/flickr8k')
@@ -199,6 +199,7 @@ def load_captions(path, image_root=None, check_images=True):
         cands = [base/d for d in IMAGE_DIRS] + [base.parent/d for d in IMAGE_DIRS[:-1]]
         image_root = next((c for c in cands if c.is_dir() and (c/df.image.iloc[0]).exists()), base/'Images' if (base/'Images').is_dir() else base) if len(df) else base
     df.attrs['image_root'] = str(Path(image_root).resolve())
+    df.attrs['source_dir'] = str(files[0].parent.resolve())
     if check_images and Path(image_root).is_dir(): df = _drop_missing_images(df, Path(image_root), files[0])
     return df
 
@@ -232,6 +233,33 @@ def row_split_leak(df, test_size=0.2, random_state=24):
     n_test = int(np.ceil(test_size * len(df)))
     test, train = df.iloc[perm[:n_test]], df.iloc[perm[n_test:]]
     return test.image.isin(set(train.image)).groupby(test.image).any().mean()
+
+# %% ../nbs/00_data.ipynb #f58b2999
+SPLIT_FILES = {'train': 'Flickr_8k.trainImages.txt', 'dev': 'Flickr_8k.devImages.txt', 'test': 'Flickr_8k.testImages.txt'}
+
+def find_split_files(*dirs):
+    "The folder holding the official Flickr8k split files among `dirs` (and their `Flickr8k_text/`), or `None`."
+    for d in dirs:
+        for c in (Path(d), Path(d)/'Flickr8k_text'):
+            if all((c/f).exists() for f in SPLIT_FILES.values()): return c
+    return None
+
+def split_dataset(df, how='random', test_size=0.2, random_state=24, text_dir=None):
+    "`{split name: table}` by image: 'random' (the write-up's 80:20, seed 24), 'official' (Flickr8k) or 'karpathy'."
+    if how == 'random':
+        return dict(zip(('train', 'test'), split_by_image(df, test_size, random_state)))
+    if how == 'karpathy':
+        if 'split' not in df: raise ValueError('the Karpathy split needs a dataset_*.json caption file')
+        return {k: g.reset_index(drop=True) for k, g in df.groupby('split', sort=False)}
+    if how == 'official':
+        src = find_split_files(*[d for d in (text_dir, df.attrs.get('source_dir')) if d])
+        if src is None: raise FileNotFoundError(f'official split files ({", ".join(SPLIT_FILES.values())}) not found')
+        out = {}
+        for k, f in SPLIT_FILES.items():
+            names = {l.strip() for l in read_lines(src/f) if l.strip()}
+            out[k] = df[df.image.isin(names)].reset_index(drop=True)
+        return out
+    raise ValueError(f'unknown split {how!r}: random, official or karpathy')
 
 # %% ../nbs/00_data.ipynb #d15a3ef4
 def plot_length_distribution(lengths, ax=None, title='Tokens per caption'):

@@ -67,10 +67,13 @@ def english_stopwords(extra=True):
 class TextPreset:
     name: str
     remove_stopwords: bool
+    split: str  # 'random' (80:20 by image, seed 24), 'official' or 'karpathy'
     top_k: int = 5000
     fix_spelling: bool = True
+    max_tokens: int = 50  # longer captions are cut (keeping <end>) for training
 
-PRESETS = {'seed': TextPreset('seed', remove_stopwords=True), 'default': TextPreset('default', remove_stopwords=False)}
+PRESETS = {'seed': TextPreset('seed', remove_stopwords=True, split='random'),
+           'default': TextPreset('default', remove_stopwords=False, split='official')}
 
 def clean_caption(caption, preset='default'):
     "Tokens of one caption under `preset`, wrapped in `<start>` ... `<end>`."

@@ -12,7 +12,7 @@ import pandas as pd
 import tensorflow as tf
 import keras
 from tqdm.auto import tqdm
-from .data import load_captions, split_by_image
+from .data import load_captions, split_dataset
 from .text import PRESETS, Vocabulary, clean_caption
 from .features import FeatureStore, extract_features, get_backbone
 from .model import ShowAttendTell, masked_loss, attention_penalty
@@ -24,14 +24,19 @@ __all__ = ['PreparedData', 'prepare_data', 'group_by_image', 'caption_dataset', 
 @dataclass
 class PreparedData:
     "Captions split by image, their vocabulary, and the feature store holding their images."
-    train: pd.DataFrame
-    test: pd.DataFrame
+    splits: dict  # split name → caption table with a `tokens` column
     vocab: Vocabulary
     store: FeatureStore
     image_root: Path
     preset: str = 'default'
 
-    def split(self, name): return {'train': self.train, 'test': self.test}[name]
+    @property
+    def train(self): return self.splits['train']
+    @property
+    def test(self): return self.splits['test']
+    @property
+    def val(self): return self.splits.get('dev', self.splits.get('val', self.test))
+    def split(self, name): return self.val if name == 'val' and 'val' not in self.splits else self.splits[name]
 
     def tokens(self, name):
         "Padded index sequences `(N, T)` of a split's captions."
@@ -44,19 +49,26 @@ class PreparedData:
     def dataset(self, name, batch_size=64, shuffle=False, seed=0, captions_per_image=None):
         return caption_dataset(self.store, self.split(name).image, self.tokens(name), batch_size, shuffle, seed, captions_per_image)
 
-def prepare_data(data_dir, store_dir, backbone='inception_v3', preset='default', weights='imagenet',
-                 extractor=None, test_size=0.2, random_state=24, progress=True):
-    "Everything training needs from a dataset folder."
+def prepare_data(data_dir, store_dir, backbone='inception_v3', preset='default', split=None, weights='imagenet',
+                 extractor=None, progress=True):
+    "Everything training needs from a dataset folder; `split` overrides the preset's."
     df = load_captions(data_dir)
     p = PRESETS[preset]
     df['tokens'] = df.caption.map(lambda c: clean_caption(c, p))
+    if (long := df.tokens.map(len) > p.max_tokens).any():
+        print(f'{int(long.sum())} caption(s) longer than {p.max_tokens} tokens cut to that length')
+        df.loc[long, 'tokens'] = df.tokens[long].map(lambda t: t[:p.max_tokens - 1] + ['<end>'])
     root = Path(df.attrs['image_root'])
     store, failed = extract_features(df.image.unique(), root, store_dir, backbone, weights, extractor=extractor, progress=progress)
     if failed:
         print(f'dropping {df.image.isin(failed).sum()} captions of {len(failed)} unreadable image(s)')
         df = df[~df.image.isin(failed)]
-    train, test = split_by_image(df, test_size, random_state)
-    return PreparedData(train, test, Vocabulary.fit(train.tokens, p.top_k), store, root, preset)
+    how = split or p.split
+    try: splits = split_dataset(df, how)
+    except FileNotFoundError as e:
+        if split: raise
+        print(f'{e}: using the 80:20 split by image instead'); splits = split_dataset(df, 'random')
+    return PreparedData(splits, Vocabulary.fit(splits['train'].tokens, p.top_k), store, root, preset)
 
 # %% ../nbs/04_training.ipynb #73271d55
 def group_by_image(images, k):
