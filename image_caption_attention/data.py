@@ -201,6 +201,7 @@ def load_captions(path, image_root=None, check_images=True):
     df.attrs['image_root'] = str(Path(image_root).resolve())
     df.attrs['source_dir'] = str(files[0].parent.resolve())
     if check_images and Path(image_root).is_dir(): df = _drop_missing_images(df, Path(image_root), files[0])
+    if not len(df): raise CaptionFileError(f'{files[0]}: no usable caption rows')
     return df
 
 def _drop_missing_images(df, root, src):
