@@ -43,8 +43,8 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     data = prepare_data(data_dir, out/'features', 'small_cnn', preset='default', split='random', progress=progress)
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images ({len(data.vocab)} words)')
     model = ShowAttendTell(len(data.vocab), embed_dim, units, backbone='small_cnn')
-    trainer = Trainer(model)
-    hist = trainer.fit(data.dataset('train', batch_size, shuffle=True, seed=seed, captions_per_image=5), data.dataset('test', 250, captions_per_image=5),
+    trainer = Trainer(model, seed=seed)
+    hist = trainer.fit(data.epochs('train', batch_size, seed=seed, captions_per_image=5), data.dataset('test', 250, captions_per_image=5),
                        epochs=epochs, ckpt_dir=out/'checkpoints', patience=3, progress=progress)
     model.load_weights(out/'checkpoints'/'best.weights.h5')
     plot_history(hist).figure.savefig(out/'loss.png', dpi=80)

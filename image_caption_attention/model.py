@@ -74,7 +74,7 @@ class ShowAttendTell(keras.Model):
         self.gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform')
         self.init_h = layers.Dense(units, activation='tanh') if init_from_mean else None
         self.dropout = layers.Dropout(dropout)
-        self.fc1, self.fc2 = layers.Dense(units), layers.Dense(vocab_size)
+        self.fc1, self.fc2 = layers.Dense(units), layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
 
     def get_config(self): return {**super().get_config(), **self.cfg}
 
@@ -82,7 +82,7 @@ class ShowAttendTell(keras.Model):
         "Once per batch: encoded features `(B, L, E)`, attention keys `(B, L, U)` and the first state `(B, U)`."
         x = self.stem(features) if self.stem is not None else features
         enc = self.encoder(ops.cast(x, 'float32'))
-        h0 = self.init_h(ops.mean(enc, axis=1)) if self.init_h is not None else ops.zeros((ops.shape(enc)[0], self.units))
+        h0 = self.init_h(ops.mean(enc, axis=1)) if self.init_h is not None else ops.zeros((ops.shape(enc)[0], self.units), enc.dtype)
         return enc, self.attention.keys(enc), h0
 
     def _recur(self, emb, h, enc, keys):
@@ -100,6 +100,11 @@ class ShowAttendTell(keras.Model):
 
     def call(self, inputs, training=False):
         "Teacher forcing: `(features (B, ...), tokens (B*k, T))` → next-word logits `(B*k, T, V)`, attention `(B*k, T, L)`."
+        hs, alphas = self.states(inputs, training)
+        return self.logits(hs, training), alphas
+
+    def states(self, inputs, training=False):
+        "Teacher forcing without the output layers: decoder states `(B*k, T, U)` and attention `(B*k, T, L)`."
         features, tokens = inputs
         enc, keys, h0 = self.encode(features, training)
         reps = ops.shape(tokens)[0] // ops.shape(enc)[0]  # several captions per image: encode each image once
@@ -109,10 +114,9 @@ class ShowAttendTell(keras.Model):
         def body(carry, emb_t):  # keras' scan wants the per-step output shaped like the carry
             h, alpha = self._recur(emb_t, carry[0], enc, keys)
             return (h, alpha), (h, alpha)
-        alpha0 = ops.zeros(ops.shape(keys)[:2])
+        alpha0 = ops.zeros(ops.shape(keys)[:2], keys.dtype)
         _, (hs, alphas) = ops.scan(body, (h0, alpha0), ops.transpose(emb, (1, 0, 2)))
-        hs, alphas = ops.transpose(hs, (1, 0, 2)), ops.transpose(alphas, (1, 0, 2))
-        return self.logits(hs, training), alphas
+        return ops.transpose(hs, (1, 0, 2)), ops.transpose(alphas, (1, 0, 2))
 
 # %% ../nbs/03_model.ipynb #a2344769
 def masked_loss(targets, logits):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #60d4dc3f
 from __future__ import annotations
-import json, math, sys, time
+import json, math, os, shutil, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -18,7 +18,7 @@ from .features import FeatureStore, extract_features, get_backbone
 from .model import ShowAttendTell, masked_loss, attention_penalty
 
 # %% auto #0
-__all__ = ['PreparedData', 'prepare_data', 'group_by_image', 'caption_dataset', 'Trainer', 'plot_history']
+__all__ = ['PreparedData', 'prepare_data', 'group_by_image', 'batch_order', 'caption_dataset', 'Trainer', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #9b516e95
 @dataclass
@@ -46,8 +46,14 @@ class PreparedData:
         "`{image: [token lists without <start>/<end>]}` of a split."
         return {img: [t[1:-1] for t in g] for img, g in self.split(name).groupby('image', sort=False).tokens}
 
-    def dataset(self, name, batch_size=64, shuffle=False, seed=0, captions_per_image=None):
-        return caption_dataset(self.store, self.split(name).image, self.tokens(name), batch_size, shuffle, seed, captions_per_image)
+    def dataset(self, name, batch_size=64, shuffle=False, seed=0, captions_per_image=None, epoch=0):
+        "Batches of a split (see `caption_dataset`)."
+        return caption_dataset(self.store, self.split(name).image, self.tokens(name), batch_size, shuffle, seed, captions_per_image, epoch)
+
+    def epochs(self, name, batch_size=64, seed=0, captions_per_image=None):
+        "A function `epoch → shuffled batches`, the same for the same epoch (so a resumed run sees the same data)."
+        toks = self.tokens(name)
+        return lambda epoch: caption_dataset(self.store, self.split(name).image, toks, batch_size, True, seed, captions_per_image, epoch)
 
 def prepare_data(data_dir, store_dir, backbone='inception_v3', preset='default', split=None, weights='imagenet',
                  extractor=None, progress=True):
@@ -82,93 +88,180 @@ def group_by_image(images, k):
             out_img.append(img); out_idx.append([idx[j % len(idx)] for j in range(s, s + k)])
     return out_img, np.array(out_idx, np.int64).reshape(-1, k)
 
-def caption_dataset(store, images, tokens, batch_size=64, shuffle=False, seed=0, captions_per_image=None):
-    """`tf.data` of `(features, tokens (B, T_batch))` for captions of `images`; with `captions_per_image=k`,
-    each batch holds `batch_size // k` images once and their `k` captions each, so each image is encoded once."""
+def batch_order(lengths, batch_size, shuffle=False, seed=0, epoch=0, pool=50):
+    """Order of the examples: shuffled by `(seed, epoch)`, then sorted by length within pools of `pool`
+    batches, full batches in random order (the partial one last); unshuffled, simply by length."""
+    lengths = np.asarray(lengths)
+    if not shuffle: return np.argsort(lengths, kind='stable')
+    rng = np.random.default_rng([seed, epoch])
+    order = rng.permutation(len(lengths))
+    size = batch_size * pool
+    order = np.concatenate([c[np.argsort(lengths[c], kind='stable')] for c in np.split(order, range(size, len(order), size))] or [order])
+    n_full = len(order) // batch_size
+    full = order[:n_full * batch_size].reshape(n_full, batch_size)[rng.permutation(n_full)]
+    return np.concatenate([full.ravel(), order[n_full * batch_size:]])
+
+def caption_dataset(store, images, tokens, batch_size=64, shuffle=False, seed=0, captions_per_image=None, epoch=0):
+    """`tf.data` of `(features, tokens (B, T_batch))` for captions of `images`, in the order `batch_order`
+    gives for `epoch`; with `captions_per_image=k`, each batch holds `batch_size // k` images once and
+    their `k` captions each, so each image is read and encoded once."""
     images, tokens = list(images), np.asarray(tokens, np.int32)
     k = captions_per_image or 1
     if k > 1:
         images, idx = group_by_image(images, k)
         tokens = tokens[idx]  # (groups, k, T)
-    rows, feats, shape = store.rows(images), store.features, store.backbone.feature_shape
-    def gather(r): return np.asarray(feats[np.asarray(r)], np.float32)
+    rows, shape = store.rows(images), store.backbone.feature_shape
+    lengths = (tokens > 0).sum(-1).reshape(len(rows), -1).max(-1)
+    bs = max(batch_size // k, 1)
+    order = batch_order(lengths, bs, shuffle, seed, epoch)
+    def gather(r): return store.read(r).astype(np.float32)
     def load(r, t):
         f = tf.numpy_function(gather, [r], tf.float32)
         f.set_shape((None, *shape))
         t = tf.reshape(t, (-1, tf.shape(t)[-1]))
         n = tf.reduce_max(tf.reduce_sum(tf.cast(t > 0, tf.int32), axis=1))
         return f, t[:, :n]
-    ds = tf.data.Dataset.from_tensor_slices((rows, tokens))
-    if shuffle: ds = ds.shuffle(len(rows), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(max(batch_size // k, 1)).map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    ds = tf.data.Dataset.from_tensor_slices((rows[order], tokens[order]))
+    return ds.batch(bs).map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/04_training.ipynb #a04c2a7c
 class Trainer:
-    "Trains a `ShowAttendTell` model on `caption_dataset` batches."
-    def __init__(self, model, learning_rate=1e-3, clipnorm=5.0, attention_reg=0.0):
-        self.model, self.attention_reg = model, attention_reg
-        self.optimizer = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm)
+    "Trains a `ShowAttendTell` model; `strategy` is any `tf.distribute.Strategy` the model was built under."
+    def __init__(self, model, learning_rate=1e-3, clipnorm=5.0, attention_reg=0.0, seed=0, strategy=None):
+        self.model, self.attention_reg, self.seed = model, attention_reg, seed
+        self.strategy = strategy or tf.distribute.get_strategy()
+        with self.strategy.scope():
+            opt = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm)
+            if keras.mixed_precision.global_policy().name == 'mixed_float16': opt = keras.optimizers.LossScaleOptimizer(opt)
+            self.optimizer = opt
         self.history = {'loss': [], 'val_loss': []}
-        self._train = self._test = None
+        self.epoch, self._train = 0, None
 
-    def _losses(self, feats, tokens, training):
-        logits, alphas = self.model((feats, tokens[:, :-1]), training=training)
-        loss = masked_loss(tokens[:, 1:], logits)
-        return loss, loss + self.attention_reg * attention_penalty(alphas, tokens[:, 1:])
+    def _losses(self, feats, tokens, n_tokens, training):
+        "Sum of cross-entropies over real targets / `n_tokens` (the global count), and the total with the penalty."
+        hs, alphas = self.model.states((feats, tokens[:, :-1]), training=training)
+        targets = tokens[:, 1:]
+        mask = targets > 0
+        logits = self.model.logits(tf.boolean_mask(hs, mask), training)  # only real positions
+        ce = keras.losses.sparse_categorical_crossentropy(tf.boolean_mask(targets, mask), tf.cast(logits, tf.float32), from_logits=True)
+        loss = tf.reduce_sum(ce) / n_tokens
+        if self.attention_reg:
+            share = tf.cast(tf.shape(tokens)[0], tf.float32) / tf.cast(self._global_batch, tf.float32)
+            loss_total = loss + self.attention_reg * attention_penalty(alphas, targets) * share
+        else: loss_total = loss
+        return loss, loss_total
 
-    def _train_step(self, feats, tokens):
+    def _replica_step(self, feats, tokens, n_tokens):
         with tf.GradientTape() as tape:
-            loss, total = self._losses(feats, tokens, True)
+            loss, total = self._losses(feats, tokens, n_tokens, True)
+            scaled = self.optimizer.scale_loss(total) if hasattr(self.optimizer, 'scale_loss') else total
         v = self.model.trainable_variables
-        self.optimizer.apply_gradients(zip(tape.gradient(total, v), v))
+        self.optimizer.apply_gradients(zip(tape.gradient(scaled, v), v))
         return loss
 
+    def _build(self, ds):
+        "Create the model's weights (under the strategy) from one batch, if they do not exist yet."
+        if self.model.built: return
+        f, t = next(iter(ds))
+        with self.strategy.scope(): self.model((f[:1], t[:1]))
+
     def _compile(self, spec):
-        if self._train is None:  # one trace for every batch length
-            self._train = tf.function(self._train_step, input_signature=spec)
-            self._test = tf.function(lambda f, t: self._losses(f, t, False)[0], input_signature=spec)
+        if self._train is not None: return
+        def train(f, t):
+            self._global_batch = tf.shape(t)[0]
+            n = tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
+            if self.strategy.num_replicas_in_sync == 1: return self._replica_step(f, t, n)
+            f, t = self._split(f), self._split(t)
+            per = self.strategy.run(self._replica_step, args=(f, t, n))
+            return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per, axis=None)
+        def test(f, t):
+            n = tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
+            self._global_batch = tf.shape(t)[0]
+            return self._losses(f, t, n, False)[0]
+        self._train = tf.function(train, input_signature=spec)  # one trace for every batch length
+        self._test = tf.function(test, input_signature=spec)
+
+    def _split(self, x):
+        "Cut a global batch into one part per replica (features and captions alike)."
+        r = self.strategy.num_replicas_in_sync
+        return self.strategy.experimental_distribute_values_from_function(
+            lambda ctx: tf.split(x, r)[ctx.replica_id_in_sync_group])
 
     def evaluate(self, ds):
         "Mean validation loss over `ds`, weighted by real tokens."
-        self._compile(ds.element_spec)
+        self._build(ds); self._compile(ds.element_spec)
         tot = n = 0.0
         for f, t in ds:
             k = float(np.sum(t.numpy()[:, 1:] > 0)); tot += float(self._test(f, t)) * k; n += k
         return tot / max(n, 1.0)
 
-    def fit(self, train_ds, val_ds=None, epochs=5, ckpt_dir=None, patience=None, progress=True):
-        "Train for `epochs`; returns the history `{'loss': [...], 'val_loss': [...]}`."
-        self._compile(train_ds.element_spec)
+    # checkpoints: best weights, and the latest full state in a folder named by a pointer file
+    def save_state(self, ckpt):
+        d = ckpt/f'state-{self.epoch:04d}'
+        d.mkdir(parents=True, exist_ok=True)
+        self.model.save_weights(d/'model.weights.h5')
+        np.savez(d/'optimizer.npz', *[np.asarray(v) for v in self.optimizer.variables])
+        (d/'trainer.json').write_text(json.dumps({'epoch': self.epoch, 'history': self.history, 'seed': self.seed}))
+        tmp = ckpt/'latest.json.tmp'; tmp.write_text(json.dumps({'state': d.name})); os.replace(tmp, ckpt/'latest.json')
+        for old in ckpt.glob('state-*'):
+            if old != d: shutil.rmtree(old, ignore_errors=True)
+
+    def load_state(self, ckpt):
+        "Restore the latest full state from `ckpt`; returns False if there is none."
+        if not (Path(ckpt)/'latest.json').exists(): return False
+        d = Path(ckpt)/json.loads((Path(ckpt)/'latest.json').read_text())['state']
+        self.model.load_weights(d/'model.weights.h5')
+        with self.strategy.scope():
+            if not self.optimizer.built: self.optimizer.build(self.model.trainable_variables)
+        arrs = np.load(d/'optimizer.npz')
+        for v, k in zip(self.optimizer.variables, sorted(arrs.files, key=lambda x: int(x.split('_')[1]))): v.assign(arrs[k])
+        st = json.loads((d/'trainer.json').read_text())
+        self.epoch, self.history = st['epoch'], st['history']
+        return True
+
+    def fit(self, train, val_ds=None, epochs=5, ckpt_dir=None, patience=None, progress=True, resume=False):
+        """Train up to epoch `epochs`. `train` is a dataset, or a function `epoch → dataset` (a fixed order
+        per epoch, as `PreparedData.epochs` gives). Returns the history."""
         ckpt = Path(ckpt_dir) if ckpt_dir else None
         if ckpt: ckpt.mkdir(parents=True, exist_ok=True)
-        best, since_best = math.inf, 0
-        for epoch in range(epochs):
+        data = train if callable(train) else (lambda e: train)
+        if resume and ckpt and (ckpt/'latest.json').exists():
+            self._build(data(0)); self.load_state(ckpt)
+            if progress: print(f'resumed after epoch {self.epoch}')
+        best = min(self.history['val_loss'], default=math.inf)
+        since_best = len(self.history['val_loss']) - 1 - int(np.argmin(self.history['val_loss'])) if self.history['val_loss'] else 0
+        while self.epoch < epochs:
+            if patience and since_best >= patience: break
+            ds = data(self.epoch)
+            self._build(ds); self._compile(ds.element_spec)
+            keras.utils.set_random_seed(self.seed + self.epoch)  # dropout and the like, repeatable per epoch
             losses = []
-            bar = tqdm(train_ds, desc=f'epoch {epoch + 1}/{epochs}', disable=not progress, file=sys.stdout, leave=False, mininterval=1)
+            bar = tqdm(ds, desc=f'epoch {self.epoch + 1}/{epochs}', disable=not progress, file=sys.stdout, leave=False, mininterval=1)
             for step, (f, t) in enumerate(bar):
                 loss = float(self._train(f, t))
                 if not math.isfinite(loss):
-                    self.history['stopped'] = msg = (f'loss is {loss} at epoch {epoch + 1}, step {step + 1}: training stopped'
-                        + (f'; the last good weights are in {ckpt}' if ckpt and (ckpt/'best.weights.h5').exists() else ''))
+                    has = ckpt and (ckpt/'best.weights.h5').exists()
+                    self.history['stopped'] = msg = (f'loss is {loss} at epoch {self.epoch + 1}, step {step + 1}: training stopped'
+                        + (f'; the last good weights are in {ckpt}' if has else ''))
                     print(msg)
-                    if ckpt and (ckpt/'best.weights.h5').exists(): self.model.load_weights(ckpt/'best.weights.h5')
+                    if has: self.model.load_weights(ckpt/'best.weights.h5')
                     return self.history
                 losses.append(loss)
                 bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}', refresh=False)
+            self.epoch += 1
             self.history['loss'].append(float(np.mean(losses)))
             val = self.evaluate(val_ds) if val_ds is not None else self.history['loss'][-1]
             self.history['val_loss'].append(val)
-            if progress: print(f'epoch {epoch + 1}: train loss {self.history["loss"][-1]:.3f}, validation loss {val:.3f}')
-            if ckpt: self.model.save_weights(ckpt/'latest.weights.h5')
+            if progress: print(f'epoch {self.epoch}: train loss {self.history["loss"][-1]:.3f}, validation loss {val:.3f}')
             if val < best:
                 best, since_best = val, 0
-                if ckpt: self.model.save_weights(ckpt/'best.weights.h5')
+                if ckpt: self.model.save_weights(ckpt/'best.tmp.weights.h5'); os.replace(ckpt/'best.tmp.weights.h5', ckpt/'best.weights.h5')
             else:
                 since_best += 1
-                if patience and since_best >= patience:
-                    if progress: print(f'validation loss has not improved for {patience} epochs: stopping')
-                    break
-            if ckpt: (ckpt/'history.json').write_text(json.dumps(self.history))
+                if patience and since_best >= patience and progress: print(f'validation loss has not improved for {patience} epochs: stopping')
+            if ckpt:
+                self.save_state(ckpt)
+                (ckpt/'history.json').write_text(json.dumps(self.history))
         return self.history
 
 # %% ../nbs/04_training.ipynb #8f13a6b8
