@@ -113,9 +113,29 @@ def main(argv=None):
     c.add_argument('--model', required=True, help='folder written by Captioner.save or ica demo (…/model)')
     c.add_argument('--beam', type=int, default=3)
     c.add_argument('--attention-out', help='folder for attention-map PNGs')
+    bench = sub.add_parser('bench', help='measure training or decoding speed').add_subparsers(dest='what', required=True)
+    bt = bench.add_parser('train', help="the training step on real caption lengths with random features")
+    bt.add_argument('captions', help='a caption file or dataset folder of any known layout (e.g. Flickr8k.token.txt)')
+    for n, v in [('batch', 64), ('vocab', 5001), ('embed', 256), ('units', 512), ('steps', 20), ('images', 0), ('captions-per-image', 5)]:
+        bt.add_argument(f'--{n}', type=int, default=v)
+    bt.add_argument('--preset', default='seed', choices=['seed', 'default'])
+    bt.add_argument('--backbone', default='inception_v3')
+    bt.add_argument('--mixed-precision', choices=['mixed_bfloat16', 'mixed_float16'])
+    bt.add_argument('--yardstick', help="also run this script (e.g. ../shared/bench/seed_train_step.py) for comparison")
+    bd = bench.add_parser('decode', help='batched greedy and beam-search decoding')
+    for n, v in [('images', 256), ('vocab', 5001), ('embed', 256), ('units', 512), ('max-len', 31), ('batch', 64)]:
+        bd.add_argument(f'--{n}', type=int, default=v)
+    bd.add_argument('--yardstick', help="also run this script (e.g. ../shared/bench/seed_decode.py) for comparison")
     a = p.parse_args(argv)
     try:
         if a.command == 'demo': run_demo(a.out, n_images=a.images, epochs=a.epochs, seed=a.seed, embed_dim=a.embed, units=a.units, beam=a.beam, force=a.force)
         elif a.command == 'caption': run_caption(a.images, a.model, a.beam, a.attention_out)
+        elif a.command == 'bench':
+            from image_caption_attention.benchmarks import bench_train, bench_decode
+            if a.what == 'train':
+                if not Path(a.captions).exists(): raise UsageError(f'no such caption file or folder: {a.captions}')
+                bench_train(a.captions, a.batch, a.vocab, a.embed, a.units, a.preset, a.backbone, a.steps, a.images or None,
+                            a.captions_per_image, a.mixed_precision, a.yardstick)
+            else: bench_decode(a.images, a.vocab, a.embed, a.units, a.max_len, a.batch, yardstick=a.yardstick)
     except (UsageError, FileNotFoundError) as e:
         print(f'ica {a.command}: {e}', file=sys.stderr); sys.exit(2)

@@ -18,7 +18,8 @@ from .features import FeatureStore, extract_features, get_backbone
 from .model import ShowAttendTell, masked_loss, attention_penalty
 
 # %% auto #0
-__all__ = ['PreparedData', 'prepare_data', 'group_by_image', 'batch_order', 'caption_dataset', 'Trainer', 'plot_history']
+__all__ = ['PreparedData', 'prepare_data', 'group_by_image', 'batch_order', 'caption_dataset', 'Trainer', 'use_mixed_precision',
+           'plot_history']
 
 # %% ../nbs/04_training.ipynb #9b516e95
 @dataclass
@@ -137,23 +138,20 @@ class Trainer:
         self.history = {'loss': [], 'val_loss': []}
         self.epoch, self._train = 0, None
 
-    def _losses(self, feats, tokens, n_tokens, training):
-        "Sum of cross-entropies over real targets / `n_tokens` (the global count), and the total with the penalty."
+    def _losses(self, feats, tokens, n_tokens, training, share=1.0):
+        "Sum of cross-entropies over real targets / `n_tokens` (the global count), and the total with the penalty (weighted by this part's `share` of the global batch)."
         hs, alphas = self.model.states((feats, tokens[:, :-1]), training=training)
         targets = tokens[:, 1:]
         mask = targets > 0
         logits = self.model.logits(tf.boolean_mask(hs, mask), training)  # only real positions
         ce = keras.losses.sparse_categorical_crossentropy(tf.boolean_mask(targets, mask), tf.cast(logits, tf.float32), from_logits=True)
         loss = tf.reduce_sum(ce) / n_tokens
-        if self.attention_reg:
-            share = tf.cast(tf.shape(tokens)[0], tf.float32) / tf.cast(self._global_batch, tf.float32)
-            loss_total = loss + self.attention_reg * attention_penalty(alphas, targets) * share
-        else: loss_total = loss
-        return loss, loss_total
+        total = loss + self.attention_reg * attention_penalty(alphas, targets) * share if self.attention_reg else loss
+        return loss, total
 
-    def _replica_step(self, feats, tokens, n_tokens):
+    def _replica_step(self, feats, tokens, n_tokens, share=1.0):
         with tf.GradientTape() as tape:
-            loss, total = self._losses(feats, tokens, n_tokens, True)
+            loss, total = self._losses(feats, tokens, n_tokens, True, share)
             scaled = self.optimizer.scale_loss(total) if hasattr(self.optimizer, 'scale_loss') else total
         v = self.model.trainable_variables
         self.optimizer.apply_gradients(zip(tape.gradient(scaled, v), v))
@@ -167,16 +165,17 @@ class Trainer:
 
     def _compile(self, spec):
         if self._train is not None: return
+        with self.strategy.scope():  # the optimizer's slots are made here, not inside a replica's step
+            if not self.optimizer.built: self.optimizer.build(self.model.trainable_variables)
         def train(f, t):
-            self._global_batch = tf.shape(t)[0]
             n = tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
-            if self.strategy.num_replicas_in_sync == 1: return self._replica_step(f, t, n)
+            r = self.strategy.num_replicas_in_sync
+            if r == 1: return self._replica_step(f, t, n)
             f, t = self._split(f), self._split(t)
-            per = self.strategy.run(self._replica_step, args=(f, t, n))
+            per = self.strategy.run(self._replica_step, args=(f, t, n, 1.0 / r))
             return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per, axis=None)
         def test(f, t):
             n = tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
-            self._global_batch = tf.shape(t)[0]
             return self._losses(f, t, n, False)[0]
         self._train = tf.function(train, input_signature=spec)  # one trace for every batch length
         self._test = tf.function(test, input_signature=spec)
@@ -263,6 +262,13 @@ class Trainer:
                 self.save_state(ckpt)
                 (ckpt/'history.json').write_text(json.dumps(self.history))
         return self.history
+
+# %% ../nbs/04_training.ipynb #8c7ffad0
+def use_mixed_precision(enable=True):
+    "Set Keras' global dtype policy: mixed float16 on GPU, mixed bfloat16 elsewhere; `False` restores float32."
+    policy = 'float32' if not enable else ('mixed_float16' if tf.config.list_physical_devices('GPU') else 'mixed_bfloat16')
+    keras.mixed_precision.set_global_policy(policy)
+    return policy
 
 # %% ../nbs/04_training.ipynb #8f13a6b8
 def plot_history(history, ax=None):
