@@ -102,10 +102,11 @@ def batch_order(lengths, batch_size, shuffle=False, seed=0, epoch=0, pool=50):
     full = order[:n_full * batch_size].reshape(n_full, batch_size)[rng.permutation(n_full)]
     return np.concatenate([full.ravel(), order[n_full * batch_size:]])
 
-def caption_dataset(store, images, tokens, batch_size=64, shuffle=False, seed=0, captions_per_image=None, epoch=0):
+def caption_dataset(store, images, tokens, batch_size=64, shuffle=False, seed=0, captions_per_image=None, epoch=0, fixed_length=None):
     """`tf.data` of `(features, tokens (B, T_batch))` for captions of `images`, in the order `batch_order`
     gives for `epoch`; with `captions_per_image=k`, each batch holds `batch_size // k` images once and
-    their `k` captions each, so each image is read and encoded once."""
+    their `k` captions each, so each image is read and encoded once. `fixed_length` pads every batch to that
+    many tokens and drops a last partial batch: the fixed shapes a TPU needs."""
     images, tokens = list(images), np.asarray(tokens, np.int32)
     k = captions_per_image or 1
     if k > 1:
@@ -120,17 +121,22 @@ def caption_dataset(store, images, tokens, batch_size=64, shuffle=False, seed=0,
         f = tf.numpy_function(gather, [r], tf.float32)
         f.set_shape((None, *shape))
         t = tf.reshape(t, (-1, tf.shape(t)[-1]))
+        if fixed_length: return f, t
         n = tf.reduce_max(tf.reduce_sum(tf.cast(t > 0, tf.int32), axis=1))
         return f, t[:, :n]
+    if fixed_length:
+        tokens = np.pad(tokens[..., :fixed_length], [(0, 0)] * (tokens.ndim - 1) + [(0, max(fixed_length - tokens.shape[-1], 0))])
     ds = tf.data.Dataset.from_tensor_slices((rows[order], tokens[order]))
-    return ds.batch(bs).map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    return ds.batch(bs, drop_remainder=bool(fixed_length)).map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/04_training.ipynb #a04c2a7c
 class Trainer:
     "Trains a `ShowAttendTell` model; `strategy` is any `tf.distribute.Strategy` the model was built under."
-    def __init__(self, model, learning_rate=1e-3, clipnorm=5.0, attention_reg=0.0, seed=0, strategy=None):
+    def __init__(self, model, learning_rate=1e-3, clipnorm=5.0, attention_reg=0.0, seed=0, strategy=None, static_shapes=None):
         self.model, self.attention_reg, self.seed = model, attention_reg, seed
         self.strategy = strategy or tf.distribute.get_strategy()
+        # TPUs compile with fixed shapes: project every position and mask, instead of gathering the real ones
+        self.static_shapes = isinstance(self.strategy, tf.distribute.TPUStrategy) if static_shapes is None else static_shapes
         with self.strategy.scope():
             opt = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm)
             if keras.mixed_precision.global_policy().name == 'mixed_float16': opt = keras.optimizers.LossScaleOptimizer(opt)
@@ -143,8 +149,12 @@ class Trainer:
         hs, alphas = self.model.states((feats, tokens[:, :-1]), training=training)
         targets = tokens[:, 1:]
         mask = targets > 0
-        logits = self.model.logits(tf.boolean_mask(hs, mask), training)  # only real positions
-        ce = keras.losses.sparse_categorical_crossentropy(tf.boolean_mask(targets, mask), tf.cast(logits, tf.float32), from_logits=True)
+        if self.static_shapes:
+            ce = keras.losses.sparse_categorical_crossentropy(targets, tf.cast(self.model.logits(hs, training), tf.float32), from_logits=True)
+            ce = ce * tf.cast(mask, ce.dtype)
+        else:
+            logits = self.model.logits(tf.boolean_mask(hs, mask), training)  # only real positions
+            ce = keras.losses.sparse_categorical_crossentropy(tf.boolean_mask(targets, mask), tf.cast(logits, tf.float32), from_logits=True)
         loss = tf.reduce_sum(ce) / n_tokens
         total = loss + self.attention_reg * attention_penalty(alphas, targets) * share if self.attention_reg else loss
         return loss, total
