@@ -9,7 +9,7 @@ from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
 # %% auto #0
-__all__ = ['UsageError', 'check_output_dir', 'run_demo', 'print_report', 'run_caption', 'main']
+__all__ = ['UsageError', 'check_output_dir', 'run_demo', 'print_report', 'run_caption', 'run_train', 'run_evaluate', 'main']
 
 # %% ../nbs/07_cli.ipynb #beb9cadb
 class UsageError(ValueError):
@@ -94,6 +94,50 @@ def run_caption(images, model_dir, beam=3, attention_out=None):
         if attention_out: plot_attention(p, c, fname=Path(attention_out)/f'{Path(p).stem}.png')
     return caps
 
+# %% ../nbs/07_cli.ipynb #5fc88d6b
+def run_train(data, out, preset='default', split=None, backbone='inception_v3', weights='imagenet', epochs=20,
+              batch_size=64, embed_dim=256, units=512, dropout=0.0, attention_reg=0.0, patience=3, resume=False,
+              force=False, seed=0, progress=True):
+    "Train on a dataset folder; writes `out/{features,checkpoints,model}` and returns the history."
+    import keras
+    from image_caption_attention.training import prepare_data, Trainer
+    from image_caption_attention.model import ShowAttendTell
+    from image_caption_attention.inference import Captioner
+    from image_caption_attention.features import get_backbone
+    out = Path(out)
+    if not resume: check_output_dir(out, force)
+    elif not (out/'checkpoints'/'latest.json').exists(): raise UsageError(f'{out}: nothing to resume (no checkpoints/latest.json)')
+    keras.utils.set_random_seed(seed)
+    d = prepare_data(data, out/'features', backbone, preset, split, weights, progress=progress)
+    model = ShowAttendTell(len(d.vocab), embed_dim, units, backbone=backbone, dropout=dropout)
+    trainer = Trainer(model, attention_reg=attention_reg, seed=seed)
+    hist = trainer.fit(d.epochs('train', batch_size, seed, captions_per_image=5), d.dataset('val', 256), epochs,
+                       out/'checkpoints', patience, progress, resume=resume)
+    model.load_weights(out/'checkpoints'/'best.weights.h5')
+    extractor = None
+    if get_backbone(backbone).pretrained:
+        from image_caption_attention.features import FeatureExtractor
+        extractor = FeatureExtractor(backbone, weights)
+    Captioner(model, d.vocab, extractor, max_len=int(d.tokens('train').shape[1]) + 2,
+              meta={'preset': preset, 'split': split}).save(out/'model')
+    if progress: print(f'model written to {out/"model"}')
+    return hist
+
+def run_evaluate(model_dir, data, split='test', beams=(1, 3, 5), store=None):
+    "Score a saved model on a split of a dataset folder; prints and returns the table."
+    import tempfile
+    from image_caption_attention.inference import Captioner
+    from image_caption_attention.training import prepare_data
+    from image_caption_attention.evaluation import evaluate_captioner
+    cap = Captioner.load(model_dir)
+    b = cap.backbone.name
+    d = prepare_data(data, store or tempfile.mkdtemp(), b, cap.meta.get('preset', 'default'), cap.meta.get('split'),
+                     extractor=cap.extractor if cap.backbone.pretrained else None, progress=False)
+    if split not in d.splits: raise UsageError(f'no split {split!r} in {data}; there are {", ".join(d.splits)}')
+    table = evaluate_captioner(cap, d, split, beams)
+    print(table.round(2).to_string())
+    return table
+
 # %% ../nbs/07_cli.ipynb #a156c4b0
 def main(argv=None):
     "Entry point of the `ica` console script."
@@ -113,6 +157,22 @@ def main(argv=None):
     c.add_argument('--model', required=True, help='folder written by Captioner.save or ica demo (…/model)')
     c.add_argument('--beam', type=int, default=3)
     c.add_argument('--attention-out', help='folder for attention-map PNGs')
+    t = sub.add_parser('train', help='train on a dataset folder (any known caption layout)')
+    t.add_argument('--data', required=True, help='dataset folder, e.g. /kaggle/input/flickr8k')
+    t.add_argument('--out', default='ica_run', help='folder for features, checkpoints and the model (default: ica_run)')
+    t.add_argument('--preset', default='default', choices=['default', 'seed'])
+    t.add_argument('--split', choices=['random', 'official', 'karpathy'], help="override the preset's split")
+    t.add_argument('--backbone', default='inception_v3')
+    t.add_argument('--weights', default='imagenet', help='imagenet, or a local weights file')
+    for n, v in [('epochs', 20), ('batch', 64), ('embed', 256), ('units', 512), ('patience', 3), ('seed', 0)]:
+        t.add_argument(f'--{n}', type=int, default=v)
+    t.add_argument('--dropout', type=float, default=0.0)
+    t.add_argument('--attention-reg', type=float, default=0.0, help='doubly stochastic attention weight (λ)')
+    t.add_argument('--resume', action='store_true', help='continue the run in --out from its latest checkpoint')
+    t.add_argument('--force', action='store_true', help='overwrite a non-empty --out')
+    e = sub.add_parser('evaluate', help='BLEU, METEOR, ROUGE-L, CIDEr of a saved model on a split')
+    e.add_argument('--model', required=True); e.add_argument('--data', required=True)
+    e.add_argument('--split', default='test'); e.add_argument('--beams', default='1,3,5', help='comma-separated beam widths')
     bench = sub.add_parser('bench', help='measure training or decoding speed').add_subparsers(dest='what', required=True)
     bt = bench.add_parser('train', help="the training step on real caption lengths with random features")
     bt.add_argument('captions', help='a caption file or dataset folder of any known layout (e.g. Flickr8k.token.txt)')
@@ -130,6 +190,11 @@ def main(argv=None):
     try:
         if a.command == 'demo': run_demo(a.out, n_images=a.images, epochs=a.epochs, seed=a.seed, embed_dim=a.embed, units=a.units, beam=a.beam, force=a.force)
         elif a.command == 'caption': run_caption(a.images, a.model, a.beam, a.attention_out)
+        elif a.command == 'train':
+            run_train(a.data, a.out, a.preset, a.split, a.backbone, a.weights, a.epochs, a.batch, a.embed, a.units,
+                      a.dropout, a.attention_reg, a.patience, a.resume, a.force, a.seed)
+        elif a.command == 'evaluate':
+            run_evaluate(a.model, a.data, a.split, tuple(int(k) for k in a.beams.split(',')))
         elif a.command == 'bench':
             from image_caption_attention.benchmarks import bench_train, bench_decode
             if a.what == 'train':
@@ -137,5 +202,5 @@ def main(argv=None):
                 bench_train(a.captions, a.batch, a.vocab, a.embed, a.units, a.preset, a.backbone, a.steps, a.images or None,
                             a.captions_per_image, a.mixed_precision, a.yardstick)
             else: bench_decode(a.images, a.vocab, a.embed, a.units, a.max_len, a.batch, yardstick=a.yardstick)
-    except (UsageError, FileNotFoundError) as e:
+    except (UsageError, FileNotFoundError, ValueError) as e:
         print(f'ica {a.command}: {e}', file=sys.stderr); sys.exit(2)

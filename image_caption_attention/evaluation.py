@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['BLEU_WEIGHTS', 'bleu_scores', 'caption_diagnostics']
+__all__ = ['BLEU_WEIGHTS', 'PUBLISHED', 'bleu_scores', 'caption_diagnostics', 'coco_scores', 'evaluate_captioner']
 
 # %% ../nbs/06_evaluation.ipynb #b2d5bc28
 BLEU_WEIGHTS = [(1.0,), (0.5, 0.5), (1 / 3, 1 / 3, 1 / 3), (0.25, 0.25, 0.25, 0.25)]
@@ -33,3 +33,58 @@ def caption_diagnostics(hypotheses, references=None):
         out['vocabulary_coverage'] = len(set(used) & ref_words) / max(len(ref_words), 1)
         out['mean_reference_length'] = float(np.mean([len(r) for rs in references for r in rs]))
     return out
+
+# %% ../nbs/06_evaluation.ipynb #c44c906e
+def coco_scores(references, hypotheses, quiet=True):
+    "METEOR, ROUGE-L and CIDEr (0–100) from pycocoevalcap: `references[i]` is a list of strings, `hypotheses[i]` a string."
+    import contextlib, io, shutil, sys
+    try:
+        from pycocoevalcap.rouge.rouge import Rouge
+        from pycocoevalcap.cider.cider import Cider
+    except ImportError:
+        print('pycocoevalcap is not installed (pip install pycocoevalcap): METEOR, ROUGE-L and CIDEr skipped', file=sys.stderr)
+        return {}
+    gts = {i: [{'caption': r} for r in rs] for i, rs in enumerate(references)}
+    res = {i: [{'caption': h}] for i, h in enumerate(hypotheses)}
+    java = shutil.which('java') is not None
+    quiet_ctx = contextlib.ExitStack()
+    if quiet: quiet_ctx.enter_context(contextlib.redirect_stderr(io.StringIO())); quiet_ctx.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    with quiet_ctx:
+        if java:
+            from pycocoevalcap.tokenizer.ptbtokenizer import PTBTokenizer
+            tok = PTBTokenizer(); gts, res = tok.tokenize(gts), tok.tokenize(res)
+        else:
+            from image_caption_attention.text import text_to_word_sequence
+            norm = lambda c: ' '.join(text_to_word_sequence(c['caption']))
+            gts = {k: [norm(c) for c in v] for k, v in gts.items()}; res = {k: [norm(c) for c in v] for k, v in res.items()}
+        scorers = [('ROUGE-L', Rouge()), ('CIDEr', Cider())]
+        if java:
+            from pycocoevalcap.meteor.meteor import Meteor
+            scorers.insert(0, ('METEOR', Meteor()))
+        out = {name: 100 * float(sc.compute_score(gts, res)[0]) for name, sc in scorers}
+    if not java: print('Java not found: METEOR skipped, captions tokenized without the PTB tokenizer', file=sys.stderr)
+    return out
+
+# %% ../nbs/06_evaluation.ipynb #ea26df7b
+PUBLISHED = pd.DataFrame([
+    {'model': 'Show, Attend and Tell, soft attention (Xu et al. 2015)', 'BLEU-1': 67.0, 'BLEU-2': 44.8, 'BLEU-3': 29.9, 'BLEU-4': 19.5, 'METEOR': 18.93},
+    {'model': 'Show, Attend and Tell, hard attention (Xu et al. 2015)', 'BLEU-1': 67.0, 'BLEU-2': 45.7, 'BLEU-3': 31.4, 'BLEU-4': 21.3, 'METEOR': 20.30},
+    {'model': 'Show and Tell (Vinyals et al. 2015)', 'BLEU-1': 63.0},
+]).set_index('model')
+
+def evaluate_captioner(captioner, data, split='test', beams=(1, 3, 5), coco=True):
+    "Scores (and diagnostics) of `captioner` on a split of `PreparedData`, one row per beam width."
+    refs = data.references(split)
+    images = list(refs)
+    feats = data.store[images]
+    rows = []
+    for k in beams:
+        caps = captioner.caption_features(feats, beam=k)
+        hyps = [c.words for c in caps]
+        ref_lists = [refs[i] for i in images]
+        row = {'split': split, 'decoding': 'greedy' if k == 1 else f'beam {k}', **bleu_scores(ref_lists, hyps)}
+        if coco: row.update(coco_scores([[' '.join(r) for r in rs] for rs in ref_lists], [c.text for c in caps]))
+        d = caption_diagnostics(hyps, ref_lists)
+        row.update(distinct=d['distinct_share'], coverage=d['vocabulary_coverage'], length=d['mean_length'])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(['split', 'decoding'])

@@ -79,8 +79,8 @@ def load_images(images, size):
 
 class Captioner:
     "A trained captioning model with its vocabulary and image encoder."
-    def __init__(self, model, vocab, extractor=None, max_len=31):
-        self.model, self.vocab, self.max_len = model, vocab, max_len
+    def __init__(self, model, vocab, extractor=None, max_len=31, meta=None):
+        self.model, self.vocab, self.max_len, self.meta = model, vocab, max_len, dict(meta or {})
         self.backbone = get_backbone(model.cfg['backbone'])
         self.extractor = extractor or FeatureExtractor(self.backbone, weights=None if self.backbone.pretrained else 'imagenet')
         self._decoders = {}
@@ -119,7 +119,7 @@ class Captioner:
         self.vocab.save(path/'vocab.json')
         self.model.save_weights(path/'model.weights.h5')
         if self.extractor.cnn is not None: self.extractor.cnn.save_weights(path/'backbone.weights.h5')
-        (path/'config.json').write_text(json.dumps({'format': 1, 'model': self.model.cfg, 'max_len': self.max_len}, indent=1))
+        (path/'config.json').write_text(json.dumps({'format': 1, 'model': self.model.cfg, 'max_len': self.max_len, 'meta': self.meta}, indent=1))
 
     @classmethod
     def load(cls, path):
@@ -136,7 +136,7 @@ class Captioner:
         b = get_backbone(cfg['model']['backbone'])
         weights = str(path/'backbone.weights.h5') if b.pretrained else None
         if b.pretrained and not (path/'backbone.weights.h5').exists(): raise FileNotFoundError(f'{path}: backbone.weights.h5 is missing')
-        return cls(model, vocab, FeatureExtractor(b, weights=weights), cfg['max_len'])
+        return cls(model, vocab, FeatureExtractor(b, weights=weights), cfg['max_len'], cfg.get('meta'))
 
 def build_model(cfg):
     "A `ShowAttendTell` from its configuration, with its weights created."
