@@ -9,7 +9,8 @@ from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
 # %% auto #0
-__all__ = ['UsageError', 'check_output_dir', 'run_demo', 'print_report', 'run_caption', 'run_train', 'run_evaluate', 'main']
+__all__ = ['HELD_OUT', 'TARGETS', 'UsageError', 'check_output_dir', 'run_demo', 'shape_scores', 'print_report', 'run_caption',
+           'run_train', 'run_evaluate', 'main']
 
 # %% ../nbs/07_cli.ipynb #beb9cadb
 class UsageError(ValueError):
@@ -24,8 +25,10 @@ def check_output_dir(out, force=False):
     out.mkdir(parents=True, exist_ok=True)
     return out
 
+HELD_OUT = (('red', 'circle'), ('blue', 'triangle'))  # never seen together in training
+
 def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, embed_dim=128, units=128,
-             beam=1, n_maps=6, force=False, progress=True):
+             beam=1, n_maps=6, force=False, progress=True, held_out=HELD_OUT, n_unseen=200):
     "The whole pipeline on the embedded shapes dataset; returns the report written to `out/report.json`."
     import keras, numpy as np
     from image_caption_attention.shapes import make_shapes_dataset
@@ -38,7 +41,8 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     keras.utils.set_random_seed(seed)
     say = print if progress else (lambda *a, **k: None)
     say(f'1/5 generating {n_images} images in {out/"data"}')
-    data_dir = make_shapes_dataset(out/'data', n_images=n_images, seed=seed)
+    data_dir = make_shapes_dataset(out/'data', n_images=n_images, seed=seed, exclude=held_out)
+    unseen_dir = make_shapes_dataset(out/'unseen', n_images=n_unseen, seed=seed + 1, only=held_out, prefix='unseen') if held_out else None
     say('2/5 image features')
     data = prepare_data(data_dir, out/'features', 'small_cnn', preset='default', split='random', progress=progress)
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images ({len(data.vocab)} words)')
@@ -61,6 +65,7 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
               'decoding': 'greedy' if beam == 1 else f'beam {beam}', 'decode_images_per_s': len(images) / decode_s,
               **{k: round(v, 2) for k, v in bleu_scores(ref_list, hyps).items()},
               'diagnostics': caption_diagnostics(hyps, ref_list)}
+    report.update(shape_scores(data_dir, images, caps, unseen_dir, cap, out, held_out))
     say('5/5 attention maps')
     (out/'attention').mkdir(exist_ok=True)
     for name, c in list(zip(images, caps))[:n_maps]:
@@ -70,11 +75,37 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     if progress: print_report(report, images, caps, refs, out)
     return report
 
+TARGETS = {'BLEU-4': 70, 'content_accuracy': 0.90, 'pointing_game': 0.85, 'unseen_combo_accuracy': 0.50}
+
+def shape_scores(data_dir, images, caps, unseen_dir, cap, out, held_out):
+    "Content accuracy and pointing game on held-out images; naming of never-seen combinations."
+    from image_caption_attention.shapes import load_boxes, content_correct, pointing_game, names_combo
+    from image_caption_attention.features import extract_features
+    import numpy as np, json as _json
+    boxes, size = load_boxes(data_dir), _json.loads((Path(data_dir)/'boxes.json').read_text())['image_size']
+    hits = trials = 0; chance = []
+    for name, c in zip(images, caps):
+        h, n, ch = pointing_game(c.words, c.attention, boxes[name], size); hits += h; trials += n; chance += ch
+    r = {'content_accuracy': float(np.mean([content_correct(c.words, boxes[n]) for n, c in zip(images, caps)])),
+         'pointing_game': hits / max(trials, 1), 'pointing_chance': float(np.mean(chance)) if chance else 0.0, 'pointing_trials': trials}
+    if unseen_dir:
+        ub = load_boxes(unseen_dir)
+        names = sorted(ub)
+        store, _ = extract_features(names, Path(unseen_dir)/'Images', out/'features', 'small_cnn', progress=False)
+        ucaps = cap.caption_features(store[names])
+        ok = [all(names_combo(c.words, o.colour, o.shape) for o in ub[n] if (o.colour, o.shape) in set(map(tuple, held_out)))
+              for n, c in zip(names, ucaps)]
+        r.update(unseen_combo_accuracy=float(np.mean(ok)), unseen_images=len(names), held_out=[' '.join(h) for h in held_out],
+                 unseen_samples=[c.text for c in ucaps[:3]])
+    return r
+
 def print_report(report, images, caps, refs, out, n=5):
     print('\nsample captions (held-out images):')
     for name, c in list(zip(images, caps))[:n]:
         print(f'  {name}: {c.text}\n      reference: {" ".join(refs[name][0])}')
     print('\n' + '  '.join(f'{k} {report[k]:.1f}' for k in ('BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4')))
+    for k, t in TARGETS.items():
+        if k in report: print(f'{k:>22}: {report[k]:.3g}   (target ≥ {t}{", chance " + format(report["pointing_chance"], ".2f") if k == "pointing_game" else ""})')
     d = report['diagnostics']
     print(f'distinct captions {d["distinct_share"]:.0%}, {d["words_used"]} words used, mean length {d["mean_length"]:.1f}')
     print(f'done in {report["seconds"]:.0f}s: report, loss curve, attention maps and model in {out}/')

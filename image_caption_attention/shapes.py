@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'SIZES', 'RELATIONS', 'ShapeObject', 'all_combos', 'random_scene', 'draw_scene', 'relation',
-           'describe', 'make_shapes_dataset', 'load_boxes']
+           'describe', 'make_shapes_dataset', 'load_boxes', 'content_correct', 'pointing_game', 'names_combo']
 
 # %% ../nbs/08_shapes.ipynb #9f3eb772
 COLOURS = {'red': (214, 39, 40), 'green': (44, 160, 44), 'blue': (31, 90, 210), 'yellow': (240, 200, 20)}
@@ -131,3 +131,33 @@ def load_boxes(path):
     "The objects of each image of a shapes dataset: `{image: [ShapeObject, ...]}`."
     d = json.loads((Path(path)/'boxes.json').read_text())
     return {k: [ShapeObject(**{**o, 'box': tuple(o['box'])}) for o in v] for k, v in d['objects'].items()}
+
+# %% ../nbs/08_shapes.ipynb #1d66f110
+def content_correct(words, objs):
+    "True when the caption names exactly the colours and the shapes present."
+    return ({w for w in words if w in COLOURS} == {o.colour for o in objs}
+            and {w for w in words if w in SHAPES} == {o.shape for o in objs})
+
+def _named_object(words, i, objs):
+    "The object that shape word `words[i]` names (its colour word just before decides between equals)."
+    cands = [o for o in objs if o.shape == words[i]]
+    if len(cands) > 1 and i > 0: cands = [o for o in cands if o.colour == words[i - 1]] or cands
+    return cands[0] if cands else None
+
+def pointing_game(words, attention, objs, image_size):
+    "`(hits, trials, chance)` over the shape words of one caption; `attention` is `(len(words), g, g)`."
+    hits = trials = 0; chance = []
+    for i, w in enumerate(words):
+        o = _named_object(words, i, objs) if w in SHAPES else None
+        if o is None: continue
+        g = attention.shape[-1]; cell = image_size / g
+        x0, y0, x1, y1 = (o.box[0] - cell, o.box[1] - cell, o.box[2] + cell, o.box[3] + cell)
+        centres = (np.arange(g) + 0.5) * cell
+        inside = (centres[:, None] >= y0) & (centres[:, None] <= y1) & (centres[None] >= x0) & (centres[None] <= x1)
+        r, c = np.unravel_index(np.argmax(attention[i]), (g, g))
+        hits += bool(inside[r, c]); trials += 1; chance.append(inside.mean())
+    return hits, trials, chance
+
+def names_combo(words, colour, shape):
+    "True when the caption says `<colour> <shape>`."
+    return any(a == colour and b == shape for a, b in zip(words, words[1:]))
