@@ -28,7 +28,7 @@ def check_output_dir(out, force=False):
 HELD_OUT = (('red', 'circle'), ('blue', 'triangle'))  # never seen together in training
 
 def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, embed_dim=128, units=128,
-             beam=1, n_maps=6, force=False, progress=True, held_out=HELD_OUT, n_unseen=200):
+             beam=1, n_maps=6, force=False, progress=True, held_out=HELD_OUT, n_unseen=200, attention_reg=0.0):
     "The whole pipeline on the embedded shapes dataset; returns the report written to `out/report.json`."
     import keras, numpy as np
     from image_caption_attention.shapes import make_shapes_dataset
@@ -47,7 +47,7 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     data = prepare_data(data_dir, out/'features', 'small_cnn', preset='default', split='random', progress=progress)
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images ({len(data.vocab)} words)')
     model = ShowAttendTell(len(data.vocab), embed_dim, units, backbone='small_cnn')
-    trainer = Trainer(model, seed=seed)
+    trainer = Trainer(model, seed=seed, attention_reg=attention_reg)
     hist = trainer.fit(data.epochs('train', batch_size, seed=seed, captions_per_image=5), data.dataset('test', 250, captions_per_image=5),
                        epochs=epochs, ckpt_dir=out/'checkpoints', patience=3, progress=progress)
     model.load_weights(out/'checkpoints'/'best.weights.h5')
