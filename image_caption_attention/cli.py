@@ -121,6 +121,7 @@ def run_caption(images, model_dir, beam=3, attention_out=None):
     caps = cap.caption(images, beam=beam)
     if attention_out: Path(attention_out).mkdir(parents=True, exist_ok=True)
     for p, c in zip(images, caps):
+        if c is None: continue  # skipped, with its reason printed
         print(f'{p}\t{c.text}')
         if attention_out: plot_attention(p, c, fname=Path(attention_out)/f'{Path(p).stem}.png')
     return caps

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_features.ipynb #82d128a0
 from __future__ import annotations
-import json, os, sys, tempfile
+import json, os, sys, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -13,8 +13,8 @@ import keras
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['BACKBONES', 'Backbone', 'get_backbone', 'WeightsUnavailable', 'FeatureExtractor', 'image_dataset', 'FeatureStore',
-           'extract_features']
+__all__ = ['BACKBONES', 'MAX_PIXELS', 'Backbone', 'get_backbone', 'WeightsUnavailable', 'FeatureExtractor', 'image_dataset',
+           'image_problem', 'FeatureStore', 'extract_features']
 
 # %% ../nbs/02_features.ipynb #6a854c83
 @dataclass(frozen=True)
@@ -76,11 +76,33 @@ def _pretrained_cnn(b, weights):
 def image_dataset(paths, image_size, batch_size=32):
     "Batches of `(images, indices)`: each image decoded, RGB, resized to `image_size`; unreadable ones dropped."
     def load(i, p):
-        img = tf.io.decode_image(tf.io.read_file(p), channels=3, expand_animations=False)
+        img = tf.io.decode_image(tf.io.read_file(p), channels=3, dtype=tf.uint8, expand_animations=False)  # 16-bit → 8-bit
         return tf.image.resize(img, (image_size, image_size)), i
     ds = tf.data.Dataset.from_tensor_slices((tf.range(len(paths)), [str(p) for p in paths]))
     ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).ignore_errors()
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+# %% ../nbs/02_features.ipynb #6935d8f7
+MAX_PIXELS = 40_000_000  # a 12,000 × 12,000 image is refused; Flickr8k's largest is 500 × 500
+
+def image_problem(path, root, max_pixels=MAX_PIXELS):
+    "Why `path` cannot be used as an image of `root`, or `None`."
+    from PIL import Image
+    path, root = Path(path), Path(root).resolve()
+    try: real = path.resolve()
+    except (OSError, RuntimeError): return 'path cannot be resolved'
+    if root not in real.parents: return 'outside the image folder'
+    if not real.exists(): return 'file not found'
+    if real.is_dir(): return 'a folder, not an image file'
+    if real.stat().st_size == 0: return 'empty file'
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            with Image.open(real) as im: w, h = im.size
+    except Image.DecompressionBombError: return 'too many pixels'
+    except Exception: return 'not an image'
+    if w * h > max_pixels: return f'{w}×{h} pixels, over the limit of {max_pixels:,}'
+    return None
 
 # %% ../nbs/02_features.ipynb #d61247a8
 class FeatureStore:
@@ -168,15 +190,21 @@ def extract_features(names, image_root, store_root, backbone='inception_v3', wei
     store = FeatureStore(store_root, b, names)
     todo = store.missing(names)
     if not todo: return store, []
-    extractor = extractor or FeatureExtractor(b, weights)
     root = Path(image_root)
+    problems = {n: why for n in todo if (why := image_problem(root/n, root))}
+    todo = [n for n in todo if n not in problems]
+    extractor = (extractor or FeatureExtractor(b, weights)) if todo else None
     got = set()
     bar = tqdm(total=len(todo), desc=f'{b.name} features', disable=not progress, file=sys.stdout)
-    for imgs, idx in image_dataset([root/n for n in todo], b.image_size, batch_size):
+    for imgs, idx in (image_dataset([root/n for n in todo], b.image_size, batch_size) if todo else []):
         batch = [todo[i] for i in idx.numpy()]
         store.write(batch, extractor(imgs).numpy())
         got.update(batch); bar.update(len(batch))
     bar.close()
-    failed = [n for n in todo if n not in got]
-    if failed: print(f'{len(failed)} image(s) could not be read and were skipped: {failed[:5]}{" ..." if len(failed) > 5 else ""}')
-    return store, failed
+    problems.update({n: 'could not be decoded' for n in todo if n not in got})
+    if problems:
+        by = {}
+        for n, why in problems.items(): by.setdefault(why, []).append(n)
+        print(f'{len(problems)} image(s) skipped: ' + '; '.join(f'{len(v)} {k} ({", ".join(v[:3])}{" ..." if len(v) > 3 else ""})' for k, v in by.items()))
+    store.problems = problems
+    return store, list(problems)

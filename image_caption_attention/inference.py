@@ -13,7 +13,7 @@ import keras
 from keras import ops
 from PIL import Image
 from .text import Vocabulary
-from .features import FeatureExtractor, get_backbone
+from .features import FeatureExtractor, get_backbone, image_problem
 from .model import ShowAttendTell
 
 # %% auto #0
@@ -69,7 +69,7 @@ def load_images(images, size):
     out = []
     for im in images:
         if isinstance(im, (str, Path)):
-            x = tf.io.decode_image(tf.io.read_file(str(im)), channels=3, expand_animations=False)
+            x = tf.io.decode_image(tf.io.read_file(str(im)), channels=3, dtype=tf.uint8, expand_animations=False)
         else:
             x = np.asarray(im.convert('RGB') if isinstance(im, Image.Image) else im)
             if x.ndim == 2: x = np.stack([x] * 3, -1)
@@ -107,11 +107,23 @@ class Captioner:
         return out
 
     def caption(self, images, beam=3, batch_size=32):
-        "Captions (with attention) for paths, PIL images or arrays."
-        images = list(images)
-        feats = [self.extractor(load_images(images[i:i + batch_size], self.backbone.image_size)).numpy()
-                 for i in range(0, len(images), batch_size)]
-        return self.caption_features(np.concatenate(feats), beam, batch_size)
+        """Captions (with attention) for paths, PIL images or arrays. A path that cannot be used (missing,
+        empty, a folder, too many pixels, not decodable) gives `None` in its place, and the reasons are printed."""
+        images, problems = list(images), {}
+        for i, im in enumerate(images):
+            if isinstance(im, (str, Path)):
+                why = image_problem(im, Path(im).resolve().parent)
+                if why is None:
+                    try: load_images([im], 8)
+                    except Exception: why = 'could not be decoded'
+                if why: problems[i] = why
+        ok = [im for i, im in enumerate(images) if i not in problems]
+        if problems: print(f'{len(problems)} image(s) skipped: ' + '; '.join(f'{images[i]}: {w}' for i, w in problems.items()))
+        if not ok: return [None] * len(images)
+        feats = [self.extractor(load_images(ok[i:i + batch_size], self.backbone.image_size)).numpy()
+                 for i in range(0, len(ok), batch_size)]
+        caps = iter(self.caption_features(np.concatenate(feats), beam, batch_size))
+        return [None if i in problems else next(caps) for i in range(len(images))]
 
     def save(self, path):
         "Write `config.json`, `vocab.json`, `model.weights.h5` (and `backbone.weights.h5`) into `path`."
