@@ -236,3 +236,7 @@ def main(argv=None):
             else: bench_decode(a.images, a.vocab, a.embed, a.units, a.max_len, a.batch, yardstick=a.yardstick)
     except (UsageError, FileNotFoundError, ValueError) as e:
         print(f'ica {a.command}: {e}', file=sys.stderr); sys.exit(2)
+
+# %% ../nbs/07_cli.ipynb #4beaa150
+#| eval: false
+if __name__ == '__main__': main()  # `python -m image_caption_attention.cli`
