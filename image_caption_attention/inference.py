@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_inference.ipynb #13d21bbe
 from __future__ import annotations
-import json, math
+import json, math, os
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -126,12 +126,21 @@ class Captioner:
         return [None if i in problems else next(caps) for i in range(len(images))]
 
     def save(self, path):
-        "Write `config.json`, `vocab.json`, `model.weights.h5` (and `backbone.weights.h5`) into `path`."
-        path = Path(path); path.mkdir(parents=True, exist_ok=True)
-        self.vocab.save(path/'vocab.json')
-        self.model.save_weights(path/'model.weights.h5')
-        if self.extractor.cnn is not None: self.extractor.cnn.save_weights(path/'backbone.weights.h5')
-        (path/'config.json').write_text(json.dumps({'format': 1, 'model': self.model.cfg, 'max_len': self.max_len, 'meta': self.meta}, indent=1))
+        """Write `config.json`, `vocab.json`, `model.weights.h5` (and `backbone.weights.h5`) into `path`: into a
+        new folder first, swapped in at the end, so a failed save leaves a model already there intact."""
+        import shutil, tempfile
+        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}-'))
+        try:
+            self.vocab.save(tmp/'vocab.json')
+            self.model.save_weights(tmp/'model.weights.h5')
+            if self.extractor.cnn is not None: self.extractor.cnn.save_weights(tmp/'backbone.weights.h5')
+            (tmp/'config.json').write_text(json.dumps({'format': 1, 'model': self.model.cfg, 'max_len': self.max_len, 'meta': self.meta}, indent=1))
+            if path.exists(): old = path.with_name(f'.{path.name}-old'); shutil.rmtree(old, ignore_errors=True); os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(path.with_name(f'.{path.name}-old'), ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True); raise
 
     @classmethod
     def load(cls, path):
@@ -144,7 +153,8 @@ class Captioner:
         if cfg['model']['vocab_size'] != len(vocab):
             raise ValueError(f'{path}: vocab.json has {len(vocab)} words but the model was trained with {cfg["model"]["vocab_size"]}')
         model = build_model(cfg['model'])
-        model.load_weights(path/'model.weights.h5')
+        try: model.load_weights(path/'model.weights.h5')
+        except ValueError as e: raise ValueError(f'{path}: model.weights.h5 does not fit config.json (another backbone or size?): {str(e)[:200]}') from None
         b = get_backbone(cfg['model']['backbone'])
         weights = str(path/'backbone.weights.h5') if b.pretrained else None
         if b.pretrained and not (path/'backbone.weights.h5').exists(): raise FileNotFoundError(f'{path}: backbone.weights.h5 is missing')
