@@ -109,21 +109,19 @@ class Captioner:
     def caption(self, images, beam=3, batch_size=32):
         """Captions (with attention) for paths, PIL images or arrays. A path that cannot be used (missing,
         empty, a folder, too many pixels, not decodable) gives `None` in its place, and the reasons are printed."""
-        images, problems = list(images), {}
-        for i, im in enumerate(images):
-            if isinstance(im, (str, Path)):
-                why = image_problem(im, Path(im).resolve().parent)
-                if why is None:
-                    try: load_images([im], 8)
-                    except Exception: why = 'could not be decoded'
-                if why: problems[i] = why
-        ok = [im for i, im in enumerate(images) if i not in problems]
+        images, pixels, problems = list(images), {}, {}
+        for i, im in enumerate(images):  # each image is read once
+            why = image_problem(im, Path(im).resolve().parent) if isinstance(im, (str, Path)) else None
+            if why is None:
+                try: pixels[i] = load_images([im], self.backbone.image_size)[0]
+                except Exception: why = 'could not be decoded'
+            if why: problems[i] = why
         if problems: print(f'{len(problems)} image(s) skipped: ' + '; '.join(f'{images[i]}: {w}' for i, w in problems.items()))
-        if not ok: return [None] * len(images)
-        feats = [self.extractor(load_images(ok[i:i + batch_size], self.backbone.image_size)).numpy()
-                 for i in range(0, len(ok), batch_size)]
-        caps = iter(self.caption_features(np.concatenate(feats), beam, batch_size))
-        return [None if i in problems else next(caps) for i in range(len(images))]
+        if not pixels: return [None] * len(images)
+        ok = np.stack(list(pixels.values()))
+        feats = np.concatenate([self.extractor(ok[i:i + batch_size]).numpy() for i in range(0, len(ok), batch_size)])
+        caps = dict(zip(pixels, self.caption_features(feats, beam, batch_size)))
+        return [caps.get(i) for i in range(len(images))]
 
     def save(self, path):
         """Write `config.json`, `vocab.json`, `model.weights.h5` (and `backbone.weights.h5`) into `path`: into a
