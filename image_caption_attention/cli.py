@@ -9,8 +9,8 @@ from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
 # %% auto #0
-__all__ = ['HELD_OUT', 'TARGETS', 'UsageError', 'check_output_dir', 'run_demo', 'shape_scores', 'print_report', 'run_caption',
-           'run_train', 'run_evaluate', 'main']
+__all__ = ['HELD_OUT', 'TARGETS', 'UsageError', 'check_output_dir', 'run_demo', 'shape_scores', 'print_report', 'map_names',
+           'run_caption', 'run_train', 'run_evaluate', 'main']
 
 # %% ../nbs/07_cli.ipynb #beb9cadb
 class UsageError(ValueError):
@@ -54,7 +54,7 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     plot_history(hist).figure.savefig(out/'loss.png', dpi=80)
     say('4/5 captioning held-out images')
     max_len = int(data.tokens('train').shape[1]) + 2
-    cap = Captioner(model, data.vocab, max_len=max_len)
+    cap = Captioner(model, data.vocab, max_len=max_len, meta={'preset': 'default', 'split': 'random'})
     cap.save(out/'model')
     images = list(data.test.image.unique())
     t1 = time.time(); caps = cap.caption_features(data.store[images], beam=beam); decode_s = time.time() - t1
@@ -111,19 +111,32 @@ def print_report(report, images, caps, refs, out, n=5):
     print(f'done in {report["seconds"]:.0f}s: report, loss curve, attention maps and model in {out}/')
 
 # %% ../nbs/07_cli.ipynb #187c730f
-def run_caption(images, model_dir, beam=3, attention_out=None):
-    "Print a caption per image; with `attention_out`, also write its attention map there."
+def map_names(images, folder):
+    "One PNG per image inside `folder`: `<stem>.png`, numbered `<stem>-2.png`, … where stems repeat."
+    used, out = set(), []
+    for p in images:
+        stem, n = Path(p).stem or 'image', 1
+        name = f'{stem}.png'
+        while name in used: n += 1; name = f'{stem}-{n}.png'
+        used.add(name); out.append(Path(folder)/name)
+    return out
+
+def run_caption(images, model_dir, beam=3, attention_out=None, force=False):
+    "Print a caption per image; with `attention_out`, also write its attention map there (never over a file, unless `force`)."
     from image_caption_attention.inference import Captioner, plot_attention
     import matplotlib; matplotlib.use('Agg')
     missing = [p for p in images if not Path(p).is_file()]
     if missing: raise UsageError(f'no such image file: {", ".join(map(str, missing))}')
+    maps = map_names(images, attention_out) if attention_out else [None] * len(images)
+    taken = [str(m) for m in maps if m is not None and m.exists()]
+    if taken and not force: raise UsageError(f'{taken[0]} exists ({len(taken)} map(s) would be overwritten); pass --force or another --attention-out')
     cap = Captioner.load(model_dir)
     caps = cap.caption(images, beam=beam)
     if attention_out: Path(attention_out).mkdir(parents=True, exist_ok=True)
-    for p, c in zip(images, caps):
+    for p, c, m in zip(images, caps, maps):
         if c is None: continue  # skipped, with its reason printed
         print(f'{p}\t{c.text}')
-        if attention_out: plot_attention(p, c, fname=Path(attention_out)/f'{Path(p).stem}.png')
+        if m is not None: plot_attention(p, c, fname=m)
     return caps
 
 # %% ../nbs/07_cli.ipynb #5fc88d6b
@@ -189,6 +202,7 @@ def main(argv=None):
     c.add_argument('--model', required=True, help='folder written by Captioner.save or ica demo (…/model)')
     c.add_argument('--beam', type=int, default=3)
     c.add_argument('--attention-out', help='folder for attention-map PNGs')
+    c.add_argument('--force', action='store_true', help='overwrite attention maps already in --attention-out')
     t = sub.add_parser('train', help='train on a dataset folder (any known caption layout)')
     t.add_argument('--data', required=True, help='dataset folder, e.g. /kaggle/input/flickr8k')
     t.add_argument('--out', default='ica_run', help='folder for features, checkpoints and the model (default: ica_run)')
@@ -221,7 +235,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     try:
         if a.command == 'demo': run_demo(a.out, n_images=a.images, epochs=a.epochs, seed=a.seed, embed_dim=a.embed, units=a.units, beam=a.beam, force=a.force)
-        elif a.command == 'caption': run_caption(a.images, a.model, a.beam, a.attention_out)
+        elif a.command == 'caption': run_caption(a.images, a.model, a.beam, a.attention_out, a.force)
         elif a.command == 'train':
             run_train(a.data, a.out, a.preset, a.split, a.backbone, a.weights, a.epochs, a.batch, a.embed, a.units,
                       a.dropout, a.attention_reg, a.patience, a.resume, a.force, a.seed)
@@ -236,6 +250,10 @@ def main(argv=None):
             else: bench_decode(a.images, a.vocab, a.embed, a.units, a.max_len, a.batch, yardstick=a.yardstick)
     except (UsageError, FileNotFoundError, ValueError) as e:
         print(f'ica {a.command}: {e}', file=sys.stderr); sys.exit(2)
+    except RuntimeError as e:  # pretrained weights that cannot be downloaded: the message says what to do
+        from image_caption_attention.features import WeightsUnavailable
+        if not isinstance(e, WeightsUnavailable): raise
+        print(f'ica {a.command}: {e}', file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/07_cli.ipynb #4beaa150
 #| eval: false

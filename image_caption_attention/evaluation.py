@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['BLEU_WEIGHTS', 'PUBLISHED', 'bleu_scores', 'caption_diagnostics', 'coco_scores', 'evaluate_captioner']
+__all__ = ['BLEU_WEIGHTS', 'SPICE_NOTE', 'PUBLISHED', 'bleu_scores', 'caption_diagnostics', 'coco_scores', 'evaluate_captioner']
 
 # %% ../nbs/06_evaluation.ipynb #b2d5bc28
 BLEU_WEIGHTS = [(1.0,), (0.5, 0.5), (1 / 3, 1 / 3, 1 / 3), (0.25, 0.25, 0.25, 0.25)]
@@ -63,7 +63,12 @@ def coco_scores(references, hypotheses, quiet=True):
             scorers.insert(0, ('METEOR', Meteor()))
         out = {name: 100 * float(sc.compute_score(gts, res)[0]) for name, sc in scorers}
     if not java: print('Java not found: METEOR skipped, captions tokenized without the PTB tokenizer', file=sys.stderr)
+    if not _told: _told.append(1); print(SPICE_NOTE, file=sys.stderr)
     return out
+
+SPICE_NOTE = ("SPICE not computed: pycocoevalcap's SPICE downloads Stanford CoreNLP models (about 1 GB) on first use; "
+              "with them in pycocoevalcap/spice/lib, call pycocoevalcap.spice.spice.Spice() yourself")
+_told = []  # the SPICE note is printed once per process
 
 # %% ../nbs/06_evaluation.ipynb #ea26df7b
 PUBLISHED = pd.DataFrame([

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_inference.ipynb #13d21bbe
 from __future__ import annotations
-import json, math, os
+import inspect, json, math, os
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -17,7 +17,8 @@ from .features import FeatureExtractor, get_backbone, image_problem
 from .model import ShowAttendTell
 
 # %% auto #0
-__all__ = ['beam_search', 'Caption', 'load_images', 'Captioner', 'build_model', 'plot_attention']
+__all__ = ['beam_search', 'Caption', 'load_images', 'Captioner', 'model_file', 'check_model_config', 'build_model',
+           'plot_attention']
 
 # %% ../nbs/05_inference.ipynb #cc033063
 def beam_search(model, features, start, end, max_len=31, beam=3, length_penalty=0.7):
@@ -142,21 +143,54 @@ class Captioner:
 
     @classmethod
     def load(cls, path):
-        "Load a captioner written by `save`: JSON and weights only, no code is run."
+        """Load a captioner written by `save`. Only JSON and weight tensors are read (no Keras config is
+        deserialized, so no code can come from the folder), only by their fixed names inside `path`."""
         path = Path(path)
-        for f in ('config.json', 'vocab.json', 'model.weights.h5'):
-            if not (path/f).exists(): raise FileNotFoundError(f'{path}: not a saved captioner ({f} is missing)')
-        cfg = json.loads((path/'config.json').read_text())
-        vocab = Vocabulary.load(path/'vocab.json')
-        if cfg['model']['vocab_size'] != len(vocab):
-            raise ValueError(f'{path}: vocab.json has {len(vocab)} words but the model was trained with {cfg["model"]["vocab_size"]}')
-        model = build_model(cfg['model'])
-        try: model.load_weights(path/'model.weights.h5')
+        cfg = _read_json(model_file(path, 'config.json'))
+        if not isinstance(cfg, dict) or not isinstance(cfg.get('model'), dict):
+            raise ValueError(f'{path}/config.json: not a captioner configuration (no "model" object)')
+        mcfg = check_model_config(cfg['model'], path/'config.json')
+        max_len = cfg.get('max_len')
+        if not isinstance(max_len, int) or not 1 < max_len <= 1000: raise ValueError(f'{path}/config.json: max_len must be an integer in 2..1000, not {max_len!r}')
+        try: vocab = Vocabulary.from_json(model_file(path, 'vocab.json').read_text())
+        except (ValueError, KeyError, TypeError) as e: raise ValueError(f'{path}/vocab.json: {e}') from None
+        if not {'<start>', '<end>'} <= set(vocab.word_index): raise ValueError(f'{path}/vocab.json: no <start> or <end> token')
+        if mcfg['vocab_size'] != len(vocab):
+            raise ValueError(f'{path}: vocab.json has {len(vocab)} words but the model was trained with {mcfg["vocab_size"]}')
+        model = build_model(mcfg)
+        try: model.load_weights(model_file(path, 'model.weights.h5'))
         except ValueError as e: raise ValueError(f'{path}: model.weights.h5 does not fit config.json (another backbone or size?): {str(e)[:200]}') from None
-        b = get_backbone(cfg['model']['backbone'])
-        weights = str(path/'backbone.weights.h5') if b.pretrained else None
-        if b.pretrained and not (path/'backbone.weights.h5').exists(): raise FileNotFoundError(f'{path}: backbone.weights.h5 is missing')
-        return cls(model, vocab, FeatureExtractor(b, weights=weights), cfg['max_len'], cfg.get('meta'))
+        b = get_backbone(mcfg['backbone'])
+        weights = str(model_file(path, 'backbone.weights.h5')) if b.pretrained else None
+        return cls(model, vocab, FeatureExtractor(b, weights=weights), max_len, cfg.get('meta'))
+
+def model_file(path, name):
+    "`path/name`, which must be a regular file inside `path`: a link leading out of the folder is refused."
+    f = Path(path)/name
+    if not f.is_file(): raise FileNotFoundError(f'{path}: not a saved captioner ({name} is missing)')
+    if f.resolve().parent != Path(path).resolve(): raise ValueError(f'{f}: a link leading out of {path}; refused')
+    return f
+
+def _read_json(f):
+    try: return json.loads(Path(f).read_text(encoding='utf-8'))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f'{f}:{getattr(e, "lineno", 1)}: not valid JSON ({e})') from None
+
+def check_model_config(cfg, where='config'):
+    "`cfg` checked against `ShowAttendTell`'s arguments: known names only, each of its default's type, sizes positive."
+    params = inspect.signature(ShowAttendTell.__init__).parameters
+    kinds = {n: type(p.default) if p.default is not p.empty else int for n, p in params.items() if n not in ('self', 'kw')}
+    for k, v in cfg.items():
+        if k not in kinds: raise ValueError(f'{where}: unknown model setting {k!r}')
+        ok = isinstance(v, (int, float)) and not isinstance(v, bool) if kinds[k] is float else type(v) is kinds[k]
+        if not ok: raise ValueError(f'{where}: {k} must be {kinds[k].__name__}, not {v!r}')
+    missing = [k for k, p in params.items() if p.default is p.empty and k not in ('self', 'kw') and k not in cfg]
+    if missing: raise ValueError(f'{where}: model setting {missing[0]!r} is missing')
+    for k in ('vocab_size', 'embed_dim', 'units'):
+        if k in cfg and not 0 < cfg[k] <= 1_000_000: raise ValueError(f'{where}: {k} must be positive and sane, not {cfg[k]}')
+    if not 0 <= cfg.get('dropout', 0.0) < 1: raise ValueError(f'{where}: dropout must be in [0, 1)')
+    get_backbone(cfg.get('backbone', 'inception_v3'))  # unknown names are an error
+    return cfg
 
 def build_model(cfg):
     "A `ShowAttendTell` from its configuration, with its weights created."

@@ -127,8 +127,12 @@ class Vocabulary:
     def to_json(self): return json.dumps({'index_word': self.index_word})
     @classmethod
     def from_json(cls, s):
-        words = json.loads(s)['index_word']
+        d = json.loads(s)
+        words = d.get('index_word') if isinstance(d, dict) else None
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words): raise ValueError('not a vocabulary: expected {"index_word": [words]}')
         if words[:2] != [PAD, UNK]: raise ValueError(f'not a vocabulary: it must start with {PAD!r}, {UNK!r}')
+        dup = [w for w, n in Counter(words).items() if n > 1]
+        if dup: raise ValueError(f'duplicate word {dup[0]!r}')
         return cls(words[2:])
     def save(self, path): Path(path).write_text(self.to_json())
     @classmethod
