@@ -15,8 +15,8 @@ from .shapes import make_shapes_dataset
 __all__ = ['FLICKR8K_CANDIDATES', 'CACHE_DIR', 'IMAGE_EXTS', 'SHARED_TEXT', 'LAYOUTS', 'IMAGE_DIRS', 'SPLIT_FILES',
            'find_flickr8k', 'in_test', 'dataset_dir', 'CaptionFileError', 'image_name_problem', 'read_lines',
            'tidy_captions', 'read_kaggle_captions', 'read_flickr8k_token', 'read_karpathy_json',
-           'read_flickr30k_results', 'read_coco_captions', 'shared_flickr8k_text', 'load_captions', 'split_by_image',
-           'row_split_leak', 'find_split_files', 'split_dataset', 'plot_length_distribution']
+           'read_flickr30k_results', 'read_coco_captions', 'shared_flickr8k_text', 'sniff_layout', 'load_captions',
+           'split_by_image', 'row_split_leak', 'find_split_files', 'split_dataset', 'plot_length_distribution']
 
 # %% ../nbs/00_data.ipynb #0abef0fa
 FLICKR8K_CANDIDATES = ('/kaggle/input/flickr8k', '/content/flickr8k', '~/data/flickr8k')
@@ -181,10 +181,24 @@ def _find_caption_files(d):
     raise CaptionFileError(f'{d}: no caption file of a known layout; known: {", ".join(LAYOUTS)} '
                            '(also under annotations/, Flickr8k_text/ or flickr30k_images/)')
 
+def sniff_layout(f):
+    "The layout (a `LAYOUTS` key) that a caption file's first bytes show, or `None`."
+    head = Path(f).read_bytes()[:4096].decode('utf-8', 'replace').lstrip('\ufeff \t\r\n')
+    first = head.split('\n', 1)[0].strip()
+    if head.startswith('{'):
+        return 'dataset_*.json' if '"sentences"' in head else 'captions_*.json' if re.search(r'"(images|annotations|info)"', head) else None
+    if first.lower().replace(' ', '').startswith('image,caption'): return 'captions.txt'
+    if first.lower().replace(' ', '').startswith('image_name|'): return 'results.csv'
+    if re.match(r'[^\t#]+#\d+\t', first): return 'Flickr8k.token.txt'
+    return None
+
 def _reader(f):
-    for pat, fn in LAYOUTS.items():
-        if Path(f.name).match(pat): return fn
-    raise CaptionFileError(f'{f}: unknown caption layout; known: {", ".join(LAYOUTS)}')
+    "The reader for `f`: by its content when that shows a known layout (warning if its name says another), else by its name."
+    named = next((pat for pat in LAYOUTS if Path(f.name).match(pat)), None)
+    seen = sniff_layout(f)
+    if seen and named and seen != named: warnings.warn(f'{f}: named like {named} but written in the {seen} layout; read as {seen}')
+    if not (seen or named): raise CaptionFileError(f'{f}:1: unknown caption layout; known: {", ".join(LAYOUTS)}')
+    return LAYOUTS[seen or named]
 
 def load_captions(path, image_root=None, check_images=True):
     "Captions of a dataset folder or caption file as one table; `attrs['image_root']` is the image folder."
