@@ -149,20 +149,20 @@ def run_train(data, out, preset='default', split=None, backbone='inception_v3', 
     from image_caption_attention.model import ShowAttendTell
     from image_caption_attention.inference import Captioner
     from image_caption_attention.features import get_backbone
+    from image_caption_attention.features import FeatureExtractor
     out = Path(out)
+    if not Path(data).exists(): raise UsageError(f'no such dataset folder or caption file: {data}')
+    # pretrained weights are loaded before anything is written, so a failed download leaves no folder behind
+    extractor = FeatureExtractor(backbone, weights) if get_backbone(backbone).pretrained else None
     if not resume: check_output_dir(out, force)
     elif not (out/'checkpoints'/'latest.json').exists(): raise UsageError(f'{out}: nothing to resume (no checkpoints/latest.json)')
     keras.utils.set_random_seed(seed)
-    d = prepare_data(data, out/'features', backbone, preset, split, weights, progress=progress)
+    d = prepare_data(data, out/'features', backbone, preset, split, weights, extractor=extractor, progress=progress)
     model = ShowAttendTell(len(d.vocab), embed_dim, units, backbone=backbone, dropout=dropout)
     trainer = Trainer(model, attention_reg=attention_reg, seed=seed)
     hist = trainer.fit(d.epochs('train', batch_size, seed, captions_per_image=5), d.dataset('val', 256), epochs,
                        out/'checkpoints', patience, progress, resume=resume)
     model.load_weights(out/'checkpoints'/'best.weights.h5')
-    extractor = None
-    if get_backbone(backbone).pretrained:
-        from image_caption_attention.features import FeatureExtractor
-        extractor = FeatureExtractor(backbone, weights)
     Captioner(model, d.vocab, extractor, max_len=int(d.tokens('train').shape[1]) + 2,
               meta={'preset': preset, 'split': split}).save(out/'model')
     if progress: print(f'model written to {out/"model"}')

@@ -107,9 +107,10 @@ class Captioner:
                 out.append(Caption(' '.join(words), words, a[:n].reshape(n, side, side), float(s)))
         return out
 
-    def caption(self, images, beam=3, batch_size=32):
+    def caption(self, images, beam=3, batch_size=32, skipped=None):
         """Captions (with attention) for paths, PIL images or arrays. A path that cannot be used (missing,
-        empty, a folder, too many pixels, not decodable) gives `None` in its place, and the reasons are printed."""
+        empty, a folder, too many pixels, not decodable) gives `None` in its place; the reasons are printed,
+        and put in the dict `skipped` (index → reason) when one is given."""
         images, pixels, problems = list(images), {}, {}
         for i, im in enumerate(images):  # each image is read once
             why = image_problem(im, Path(im).resolve().parent) if isinstance(im, (str, Path)) else None
@@ -118,6 +119,7 @@ class Captioner:
                 except Exception: why = 'could not be decoded'
             if why: problems[i] = why
         if problems: print(f'{len(problems)} image(s) skipped: ' + '; '.join(f'{images[i]}: {w}' for i, w in problems.items()))
+        if skipped is not None: skipped.update(problems)
         if not pixels: return [None] * len(images)
         ok = np.stack(list(pixels.values()))
         feats = np.concatenate([self.extractor(ok[i:i + batch_size]).numpy() for i in range(0, len(ok), batch_size)])
