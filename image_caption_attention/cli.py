@@ -28,7 +28,8 @@ def check_output_dir(out, force=False):
 HELD_OUT = (('red', 'circle'), ('blue', 'triangle'))  # never seen together in training
 
 def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, embed_dim=128, units=128,
-             beam=1, n_maps=6, force=False, progress=True, held_out=HELD_OUT, n_unseen=200, attention_reg=0.0):
+             beam=1, n_maps=6, force=False, progress=True, held_out=HELD_OUT, n_unseen=200, attention_reg=0.0,
+             deep_output=True, language_gru=True, weight_decay=0.05):
     "The whole pipeline on the embedded shapes dataset; returns the report written to `out/report.json`."
     import keras, numpy as np
     from image_caption_attention.shapes import make_shapes_dataset
@@ -46,8 +47,8 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     say('2/5 image features')
     data = prepare_data(data_dir, out/'features', 'small_cnn', preset='default', split='random', progress=progress)
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images ({len(data.vocab)} words)')
-    model = ShowAttendTell(len(data.vocab), embed_dim, units, backbone='small_cnn')
-    trainer = Trainer(model, seed=seed, attention_reg=attention_reg)
+    model = ShowAttendTell(len(data.vocab), embed_dim, units, backbone='small_cnn', deep_output=deep_output, language_gru=language_gru)
+    trainer = Trainer(model, seed=seed, attention_reg=attention_reg, weight_decay=weight_decay)
     hist = trainer.fit(data.epochs('train', batch_size, seed=seed, captions_per_image=5), data.dataset('test', 250, captions_per_image=5),
                        epochs=epochs, ckpt_dir=out/'checkpoints', patience=3, progress=progress)
     model.load_weights(out/'checkpoints'/'best.weights.h5')
@@ -196,6 +197,8 @@ def main(argv=None):
     d.add_argument('--units', type=int, default=128, help='attention and GRU units')
     d.add_argument('--seed', type=int, default=0)
     d.add_argument('--beam', type=int, default=1, help='beam width for the held-out captions (1 = greedy)')
+    d.add_argument('--weight-decay', type=float, default=0.05, help='decoupled weight decay (AdamW)')
+    d.add_argument('--attention-reg', type=float, default=0.0, help='doubly stochastic attention weight (λ)')
     d.add_argument('--force', action='store_true', help='overwrite a non-empty output folder')
     c = sub.add_parser('caption', help='caption images with a saved model')
     c.add_argument('images', nargs='+')
@@ -234,7 +237,8 @@ def main(argv=None):
     bd.add_argument('--yardstick', help="also run this script (e.g. ../shared/bench/seed_decode.py) for comparison")
     a = p.parse_args(argv)
     try:
-        if a.command == 'demo': run_demo(a.out, n_images=a.images, epochs=a.epochs, seed=a.seed, embed_dim=a.embed, units=a.units, beam=a.beam, force=a.force)
+        if a.command == 'demo': run_demo(a.out, n_images=a.images, epochs=a.epochs, seed=a.seed, embed_dim=a.embed, units=a.units, beam=a.beam, force=a.force,
+                                         weight_decay=a.weight_decay, attention_reg=a.attention_reg)
         elif a.command == 'caption': run_caption(a.images, a.model, a.beam, a.attention_out, a.force)
         elif a.command == 'train':
             run_train(a.data, a.out, a.preset, a.split, a.backbone, a.weights, a.epochs, a.batch, a.embed, a.units,

@@ -24,7 +24,7 @@ __all__ = ['beam_search', 'Caption', 'load_images', 'Captioner', 'model_file', '
 def beam_search(model, features, start, end, max_len=31, beam=3, length_penalty=0.7):
     "Decode a batch: `(tokens (B, max_len), attention (B, max_len, L), scores (B,))`; tokens after `<end>` are 0."
     enc, keys, h = model.encode(features)
-    B, L, U, V, k = ops.shape(enc)[0], enc.shape[1], model.units, model.cfg['vocab_size'], beam
+    B, L, U, V, k = ops.shape(enc)[0], enc.shape[1], model.state_size, model.cfg['vocab_size'], beam
     rep = lambda x: ops.repeat(x, k, axis=0)  # (B*k, ...)
     enc, keys, h = rep(enc), rep(keys), rep(h)
     def take(x, src):  # pick, for each image, the beams `src` (B, k) of x (B, k, ...)

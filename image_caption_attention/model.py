@@ -24,22 +24,27 @@ class Encoder(layers.Layer):
 # %% ../nbs/03_model.ipynb #112df22c
 @keras.saving.register_keras_serializable('ica')
 class SmallCNN(layers.Layer):
-    "Pixels `(B, 64, 64, 3)` in [0, 1] → grid features `(B, 64, channels)`."
-    def __init__(self, channels=128, **kw):
+    "Pixels `(B, 64, 64, 3)` in [0, 1] → grid features `(B, 64, channels + colours)`: form and colour streams."
+    def __init__(self, channels=128, colours=32, **kw):
         super().__init__(**kw)
-        self.channels = channels
-        self.convs = [layers.Conv2D(c, 3, padding='same', activation='relu') for c in (32, 64, channels, channels)]
-        self.pool = layers.MaxPooling2D(2)
+        self.channels, self.colours = channels, colours
+        self.form = [layers.Conv2D(c, 3, padding='same', activation='relu') for c in (32, 64, channels, channels)]
+        self.colour = [layers.Conv2D(colours, 1, activation='relu') for _ in range(2)]
+        self.pool, self.cell = layers.MaxPooling2D(2), layers.AveragePooling2D(8)
     def call(self, images):
-        b, h, w = ops.shape(images)[0], images.shape[1], images.shape[2]
+        x = ops.cast(images, 'float32')
+        b, h, w = ops.shape(x)[0], x.shape[1], x.shape[2]
         ys, xs = ops.meshgrid(ops.linspace(-1.0, 1.0, h), ops.linspace(-1.0, 1.0, w), indexing='ij')
-        coords = ops.broadcast_to(ops.stack([xs, ys], -1)[None], (b, h, w, 2))
-        x = ops.concatenate([ops.cast(images, 'float32'), ops.cast(coords, 'float32')], -1)
-        for i, conv in enumerate(self.convs):
-            x = conv(x)
-            if i < 3: x = self.pool(x)  # 64 → 32 → 16 → 8
-        return ops.reshape(x, (b, x.shape[1] * x.shape[2], self.channels))
-    def get_config(self): return {**super().get_config(), 'channels': self.channels}
+        chroma = ops.max(x, -1, keepdims=True) - ops.min(x, -1, keepdims=True)
+        f = ops.concatenate([chroma, ops.broadcast_to(ops.stack([xs, ys], -1)[None], (b, h, w, 2))], -1)
+        for i, conv in enumerate(self.form):
+            f = conv(f)
+            if i < 3: f = self.pool(f)  # 64 → 32 → 16 → 8
+        c = x
+        for conv in self.colour: c = conv(c)
+        x = ops.concatenate([f, self.cell(c)], -1)  # (B, 8, 8, channels + colours)
+        return ops.reshape(x, (b, x.shape[1] * x.shape[2], x.shape[-1]))
+    def get_config(self): return {**super().get_config(), 'channels': self.channels, 'colours': self.colours}
 
 # %% ../nbs/03_model.ipynb #bdb7c5f0
 @keras.saving.register_keras_serializable('ica')
@@ -62,19 +67,22 @@ class BahdanauAttention(layers.Layer):
 class ShowAttendTell(keras.Model):
     "Image features (or pixels, with `backbone='small_cnn'`) and caption tokens → next-word logits and attention."
     def __init__(self, vocab_size, embed_dim=256, units=512, backbone='inception_v3', dropout=0.0,
-                 init_from_mean=False, stateless_gru=False, **kw):
+                 init_from_mean=False, stateless_gru=False, deep_output=False, language_gru=False, **kw):
         super().__init__(**kw)
-        self.cfg = dict(vocab_size=vocab_size, embed_dim=embed_dim, units=units, backbone=backbone,
-                        dropout=dropout, init_from_mean=init_from_mean, stateless_gru=stateless_gru)
+        self.cfg = dict(vocab_size=vocab_size, embed_dim=embed_dim, units=units, backbone=backbone, dropout=dropout,
+                        init_from_mean=init_from_mean, stateless_gru=stateless_gru, deep_output=deep_output, language_gru=language_gru)
         self.units, self.stateless_gru = units, stateless_gru
+        self.state_size = 2 * units if language_gru else units  # what decoding carries from word to word
         self.stem = SmallCNN() if backbone == 'small_cnn' else None
         self.encoder = Encoder(embed_dim)
         self.attention = BahdanauAttention(units)
         self.embedding = layers.Embedding(vocab_size, embed_dim)
         self.gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform')
-        self.init_h = layers.Dense(units, activation='tanh') if init_from_mean else None
+        self.lang_gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform') if language_gru else None
+        self.init_h = layers.Dense(self.state_size, activation='tanh') if init_from_mean else None
         self.dropout = layers.Dropout(dropout)
         self.fc1, self.fc2 = layers.Dense(units), layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
+        self.fcz = layers.Dense(units) if deep_output else None
 
     def get_config(self): return {**super().get_config(), **self.cfg}
 
@@ -82,41 +90,53 @@ class ShowAttendTell(keras.Model):
         "Once per batch: encoded features `(B, L, E)`, attention keys `(B, L, U)` and the first state `(B, U)`."
         x = self.stem(features) if self.stem is not None else features
         enc = self.encoder(ops.cast(x, 'float32'))
-        h0 = self.init_h(ops.mean(enc, axis=1)) if self.init_h is not None else ops.zeros((ops.shape(enc)[0], self.units), enc.dtype)
+        h0 = self.init_h(ops.mean(enc, axis=1)) if self.init_h is not None else ops.zeros((ops.shape(enc)[0], self.state_size), enc.dtype)
         return enc, self.attention.keys(enc), h0
 
-    def _recur(self, emb, h, enc, keys):
+    def _recur(self, emb, state, enc, keys):
+        "One step: new state `(B, S)`, attention `(B, L)`, readout `(B, U)` (`(B, U + E)` with the deep output)."
+        h = state[:, :self.units]  # the attention GRU's part
         context, alpha = self.attention(enc, keys, h)
         x = ops.concatenate([context, emb], axis=-1)
-        _, state = self.gru(x, [ops.zeros_like(h) if self.stateless_gru else h])
-        return state[0], alpha
+        _, new = self.gru(x, [ops.zeros_like(h) if self.stateless_gru else h])
+        h = out = new[0]
+        if self.lang_gru is not None:
+            _, lang = self.lang_gru(emb, [state[:, self.units:]])  # words only
+            out = lang[0]; h = ops.concatenate([h, out], -1)
+        return h, alpha, ops.concatenate([out, context], -1) if self.fcz is not None else out
 
-    def logits(self, h, training=False): return self.fc2(self.fc1(self.dropout(h, training=training)))
+    def logits(self, readout, training=False):
+        "Readouts `(..., U)` or `(..., U + E)` → word logits `(..., V)`."
+        h = self.dropout(readout[..., :self.units], training=training)
+        if self.fcz is None: return self.fc2(self.fc1(h))
+        return self.fc2(self.fc1(h) + self.fcz(readout[..., self.units:]))
 
     def step(self, tokens, h, enc, keys):
         "One word for a batch: previous tokens `(B,)` → logits `(B, V)`, new state, attention `(B, L)`."
-        h, alpha = self._recur(self.embedding(tokens), h, enc, keys)
-        return self.logits(h), h, alpha
+        h, alpha, r = self._recur(self.embedding(tokens), h, enc, keys)
+        return self.logits(r), h, alpha
 
     def call(self, inputs, training=False):
         "Teacher forcing: `(features (B, ...), tokens (B*k, T))` → next-word logits `(B*k, T, V)`, attention `(B*k, T, L)`."
-        hs, alphas = self.states(inputs, training)
-        return self.logits(hs, training), alphas
+        rs, alphas = self.states(inputs, training)
+        return self.logits(rs, training), alphas
 
     def states(self, inputs, training=False):
-        "Teacher forcing without the output layers: decoder states `(B*k, T, U)` and attention `(B*k, T, L)`."
+        "Teacher forcing without the output layers: readouts `(B*k, T, U or U + E)` and attention `(B*k, T, L)`."
         features, tokens = inputs
         enc, keys, h0 = self.encode(features, training)
         reps = ops.shape(tokens)[0] // ops.shape(enc)[0]  # several captions per image: encode each image once
         enc, keys, h0 = [ops.repeat(x, reps, axis=0) for x in (enc, keys, h0)]
         emb = self.embedding(tokens)  # all words embedded at once
-        if not self.gru.built: self._recur(emb[:, 0], h0, enc, keys)  # build the cell outside the loop
+        if not self.gru.built:  # build the layers outside the loop
+            _, _, r = self._recur(emb[:, 0], h0, enc, keys); self.logits(r)
         def body(carry, emb_t):  # keras' scan wants the per-step output shaped like the carry
-            h, alpha = self._recur(emb_t, carry[0], enc, keys)
-            return (h, alpha), (h, alpha)
-        alpha0 = ops.zeros(ops.shape(keys)[:2], keys.dtype)
-        _, (hs, alphas) = ops.scan(body, (h0, alpha0), ops.transpose(emb, (1, 0, 2)))
-        return ops.transpose(hs, (1, 0, 2)), ops.transpose(alphas, (1, 0, 2))
+            h, alpha, r = self._recur(emb_t, carry[0], enc, keys)
+            return (h, alpha, r), (h, alpha, r)
+        r0 = h0[:, :self.units]
+        if self.fcz is not None: r0 = ops.concatenate([r0, ops.zeros_like(enc[:, 0])], -1)
+        _, (_, alphas, rs) = ops.scan(body, (h0, ops.zeros(ops.shape(keys)[:2], keys.dtype), r0), ops.transpose(emb, (1, 0, 2)))
+        return ops.transpose(rs, (1, 0, 2)), ops.transpose(alphas, (1, 0, 2))
 
 # %% ../nbs/03_model.ipynb #a2344769
 def masked_loss(targets, logits):

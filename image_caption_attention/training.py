@@ -132,13 +132,14 @@ def caption_dataset(store, images, tokens, batch_size=64, shuffle=False, seed=0,
 # %% ../nbs/04_training.ipynb #a04c2a7c
 class Trainer:
     "Trains a `ShowAttendTell` model; `strategy` is any `tf.distribute.Strategy` the model was built under."
-    def __init__(self, model, learning_rate=1e-3, clipnorm=5.0, attention_reg=0.0, seed=0, strategy=None, static_shapes=None):
+    def __init__(self, model, learning_rate=1e-3, clipnorm=5.0, attention_reg=0.0, seed=0, strategy=None, static_shapes=None,
+                 weight_decay=0.0):
         self.model, self.attention_reg, self.seed = model, attention_reg, seed
         self.strategy = strategy or tf.distribute.get_strategy()
         # TPUs compile with fixed shapes: project every position and mask, instead of gathering the real ones
         self.static_shapes = isinstance(self.strategy, tf.distribute.TPUStrategy) if static_shapes is None else static_shapes
         with self.strategy.scope():
-            opt = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm)
+            opt = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm, weight_decay=weight_decay or None)  # decoupled (AdamW)
             if keras.mixed_precision.global_policy().name == 'mixed_float16': opt = keras.optimizers.LossScaleOptimizer(opt)
             self.optimizer = opt
         self.history = {'loss': [], 'val_loss': []}
