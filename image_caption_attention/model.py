@@ -130,12 +130,19 @@ class ShowAttendTell(keras.Model):
         emb = self.embedding(tokens)  # all words embedded at once
         if not self.gru.built:  # build the layers outside the loop
             _, _, r = self._recur(emb[:, 0], h0, enc, keys); self.logits(r)
-        def body(carry, emb_t):  # keras' scan wants the per-step output shaped like the carry
-            h, alpha, r = self._recur(emb_t, carry[0], enc, keys)
-            return (h, alpha, r), (h, alpha, r)
-        r0 = h0[:, :self.units]
-        if self.fcz is not None: r0 = ops.concatenate([r0, ops.zeros_like(enc[:, 0])], -1)
-        _, (_, alphas, rs) = ops.scan(body, (h0, ops.zeros(ops.shape(keys)[:2], keys.dtype), r0), ops.transpose(emb, (1, 0, 2)))
+        alpha0 = ops.zeros(ops.shape(keys)[:2], keys.dtype)
+        if self.fcz is None and self.lang_gru is None:  # the readout is the state: carry it once
+            def body(carry, emb_t):  # keras' scan wants the per-step output shaped like the carry
+                h, alpha, _ = self._recur(emb_t, carry[0], enc, keys)
+                return (h, alpha), (h, alpha)
+            _, (rs, alphas) = ops.scan(body, (h0, alpha0), ops.transpose(emb, (1, 0, 2)))
+        else:
+            def body(carry, emb_t):
+                h, alpha, r = self._recur(emb_t, carry[0], enc, keys)
+                return (h, alpha, r), (h, alpha, r)
+            r0 = h0[:, :self.units]
+            if self.fcz is not None: r0 = ops.concatenate([r0, ops.zeros_like(enc[:, 0])], -1)
+            _, (_, alphas, rs) = ops.scan(body, (h0, alpha0, r0), ops.transpose(emb, (1, 0, 2)))
         return ops.transpose(rs, (1, 0, 2)), ops.transpose(alphas, (1, 0, 2))
 
 # %% ../nbs/03_model.ipynb #a2344769
