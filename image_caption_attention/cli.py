@@ -29,7 +29,7 @@ HELD_OUT = (('red', 'circle'), ('blue', 'triangle'))  # never seen together in t
 
 def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, embed_dim=128, units=128,
              beam=1, n_maps=6, force=False, progress=True, held_out=HELD_OUT, n_unseen=200, attention_reg=0.0,
-             deep_output=True, language_gru=True, weight_decay=0.05):
+             deep_output=True, language_gru=True, weight_decay=0.05, dropout=0.3):
     "The whole pipeline on the embedded shapes dataset; returns the report written to `out/report.json`."
     import keras, numpy as np
     from image_caption_attention.shapes import make_shapes_dataset
@@ -47,7 +47,8 @@ def run_demo(out='ica_demo', n_images=2500, epochs=12, seed=0, batch_size=64, em
     say('2/5 image features')
     data = prepare_data(data_dir, out/'features', 'small_cnn', preset='default', split='random', progress=progress)
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images ({len(data.vocab)} words)')
-    model = ShowAttendTell(len(data.vocab), embed_dim, units, backbone='small_cnn', deep_output=deep_output, language_gru=language_gru)
+    model = ShowAttendTell(len(data.vocab), embed_dim, units, backbone='small_cnn', dropout=dropout, deep_output=deep_output,
+                           language_gru=language_gru)
     trainer = Trainer(model, seed=seed, attention_reg=attention_reg, weight_decay=weight_decay)
     hist = trainer.fit(data.epochs('train', batch_size, seed=seed, captions_per_image=5), data.dataset('test', 250, captions_per_image=5),
                        epochs=epochs, ckpt_dir=out/'checkpoints', patience=3, progress=progress)
@@ -199,6 +200,7 @@ def main(argv=None):
     d.add_argument('--beam', type=int, default=1, help='beam width for the held-out captions (1 = greedy)')
     d.add_argument('--weight-decay', type=float, default=0.05, help='decoupled weight decay (AdamW)')
     d.add_argument('--attention-reg', type=float, default=0.0, help='doubly stochastic attention weight (λ)')
+    d.add_argument('--dropout', type=float, default=0.3, help='dropout on the language state before the output layers')
     d.add_argument('--force', action='store_true', help='overwrite a non-empty output folder')
     c = sub.add_parser('caption', help='caption images with a saved model')
     c.add_argument('images', nargs='+')
@@ -238,7 +240,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     try:
         if a.command == 'demo': run_demo(a.out, n_images=a.images, epochs=a.epochs, seed=a.seed, embed_dim=a.embed, units=a.units, beam=a.beam, force=a.force,
-                                         weight_decay=a.weight_decay, attention_reg=a.attention_reg)
+                                         weight_decay=a.weight_decay, attention_reg=a.attention_reg, dropout=a.dropout)
         elif a.command == 'caption': run_caption(a.images, a.model, a.beam, a.attention_out, a.force)
         elif a.command == 'train':
             run_train(a.data, a.out, a.preset, a.split, a.backbone, a.weights, a.epochs, a.batch, a.embed, a.units,

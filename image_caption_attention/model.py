@@ -95,15 +95,20 @@ class ShowAttendTell(keras.Model):
 
     def _recur(self, emb, state, enc, keys):
         "One step: new state `(B, S)`, attention `(B, L)`, readout `(B, U)` (`(B, U + E)` with the deep output)."
-        h = state[:, :self.units]  # the attention GRU's part
-        context, alpha = self.attention(enc, keys, h)
+        if self.lang_gru is not None: return self._recur_two(emb, state, enc, keys)
+        context, alpha = self.attention(enc, keys, state)
         x = ops.concatenate([context, emb], axis=-1)
-        _, new = self.gru(x, [ops.zeros_like(h) if self.stateless_gru else h])
-        h = out = new[0]
-        if self.lang_gru is not None:
-            _, lang = self.lang_gru(emb, [state[:, self.units:]])  # words only
-            out = lang[0]; h = ops.concatenate([h, out], -1)
-        return h, alpha, ops.concatenate([out, context], -1) if self.fcz is not None else out
+        _, new = self.gru(x, [ops.zeros_like(state) if self.stateless_gru else state])
+        h = new[0]
+        return h, alpha, ops.concatenate([h, context], -1) if self.fcz is not None else h
+
+    def _recur_two(self, emb, state, enc, keys):
+        "Two GRUs on the words alone: the attention GRU reads the word just said, then looks; the language GRU feeds the output."
+        _, att = self.gru(emb, [state[:, :self.units]])
+        context, alpha = self.attention(enc, keys, att[0])
+        _, lang = self.lang_gru(emb, [state[:, self.units:]])
+        out = lang[0]
+        return ops.concatenate([att[0], out], -1), alpha, ops.concatenate([out, context], -1) if self.fcz is not None else out
 
     def logits(self, readout, training=False):
         "Readouts `(..., U)` or `(..., U + E)` → word logits `(..., V)`."
