@@ -7,9 +7,11 @@ from __future__ import annotations
 import json, os, re, resource, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
+import pandas as pd
 
 # %% auto #0
-__all__ = ['peak_rss_mb', 'run_yardstick', 'bench_train', 'bench_decode']
+__all__ = ['KAGGLE_GPUS', 'GPU_SHARE', 'peak_rss_mb', 'run_yardstick', 'cnn_flops', 'decoder_flops', 'train_flops',
+           'decode_flops', 'matmul_rate', 'bench_train', 'bench_decode', 'measure_rates', 'estimate_run']
 
 # %% ../nbs/10_benchmarks.ipynb #b2abc8c8
 def peak_rss_mb():
@@ -26,14 +28,90 @@ def _number(pattern, line):
     m = re.search(pattern, line)
     return float(m.group(1)) if m else float('nan')
 
+# %% ../nbs/10_benchmarks.ipynb #c413a421
+def cnn_flops(model):
+    "Forward FLOPs of a Keras CNN for one image: its convolutions and dense layers, from their shapes."
+    import keras
+    total = 0
+    for l in model.layers:
+        if isinstance(l, keras.layers.DepthwiseConv2D):
+            _, h, w, _ = l.output.shape
+            total += 2 * h * w * np.prod(l.kernel_size) * l.input.shape[-1] * l.depth_multiplier
+        elif isinstance(l, keras.layers.Conv2D):
+            _, h, w, c_out = l.output.shape
+            total += 2 * h * w * np.prod(l.kernel_size) * l.input.shape[-1] // l.groups * c_out
+        elif isinstance(l, keras.layers.Dense): total += 2 * int(np.prod(l.input.shape[1:])) * l.units
+    return int(total)
+
+# %% ../nbs/10_benchmarks.ipynb #e1c23ecd
+def decoder_flops(cfg):
+    "Forward FLOPs of a `ShowAttendTell` configuration: `{'image': per image, 'word': per word and caption, 'output': per projected word}`."
+    from image_caption_attention.features import get_backbone
+    V, E, U = cfg['vocab_size'], cfg.get('embed_dim', 256), cfg.get('units', 512)
+    b = get_backbone(cfg.get('backbone', 'inception_v3'))
+    if b.name == 'small_cnn':  # SmallCNN: four 3×3 convolutions from 64² down to 8², two 1×1 on 64², then 160 channels
+        L, C = 64, 160
+        stem = 2 * 9 * (64**2 * 3 * 32 + 32**2 * 32 * 64 + 16**2 * 64 * 128 + 8**2 * 128 * 128) + 2 * 64**2 * (3 * 32 + 32 * 32)
+    else: (L, C), stem = b.feature_shape, 0
+    S = 2 * U if cfg.get('language_gru') else U
+    image = stem + 2 * L * C * E + 2 * L * E * U + (2 * E * S if cfg.get('init_from_mean') else 0)
+    attend = 2 * U * U + 4 * L * U + 2 * L * E  # query, tanh(keys + query) and V·, context
+    gru = lambda i: 2 * 3 * U * (i + U)
+    word = attend + (gru(E) + gru(E) if cfg.get('language_gru') else gru(2 * E))
+    output = 2 * U * U + 2 * U * V + (2 * E * U if cfg.get('deep_output') else 0)
+    return {'image': image, 'word': word, 'output': output}
+
+# %% ../nbs/10_benchmarks.ipynb #f8984bea
+def train_flops(cfg, images, steps, captions, real_words):
+    "FLOPs of training on a batch: `images` encoded, `captions × steps` recurrent words, `real_words` projected; ×3 for the backward pass."
+    f = decoder_flops(cfg)
+    return 3 * (images * f['image'] + captions * steps * f['word'] + real_words * f['output'])
+
+def decode_flops(cfg, images, max_len, beam=1):
+    "FLOPs of decoding `images` with `beam` beams for `max_len` steps (every beam projected at every step)."
+    f = decoder_flops(cfg)
+    return images * f['image'] + images * beam * max_len * (f['word'] + f['output'])
+
+# %% ../nbs/10_benchmarks.ipynb #fe78dc61
+def matmul_rate(n=2048, repeats=5):
+    "FLOP/s of this machine's float32 matrix product of two n×n matrices (the best of `repeats`)."
+    import tensorflow as tf
+    a, b = tf.random.normal((n, n)), tf.random.normal((n, n))
+    tf.linalg.matmul(a, b).numpy()  # warm up
+    best = min(_timed(lambda: tf.linalg.matmul(a, b).numpy()) for _ in range(repeats))
+    return 2 * n**3 / best
+
+def _timed(fn):
+    t0 = time.perf_counter(); fn(); return time.perf_counter() - t0
+
 # %% ../nbs/10_benchmarks.ipynb #194e24f6
+def _store_of_random_features(names, backbone, store_dir=None):
+    "A `FeatureStore` of `names` holding random features of `backbone`'s shape."
+    from image_caption_attention.features import FeatureStore, get_backbone
+    b = get_backbone(backbone)
+    store = FeatureStore(store_dir or tempfile.mkdtemp(), b, names)
+    rng = np.random.default_rng(0)
+    for i in range(0, len(names), 256):
+        chunk = names[i:i + 256]
+        store.write(chunk, rng.standard_normal((len(chunk), *b.feature_shape)).astype(np.float16))
+    return store
+
+def _caption_tokens(captions, preset, vocab, images):
+    "Image names, their captions' tokens, and a vocabulary of `vocab` entries, from a caption file."
+    from image_caption_attention.data import load_captions
+    from image_caption_attention.text import PRESETS, Vocabulary, clean_caption
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore'); df = load_captions(captions, check_images=False)
+    names = list(dict.fromkeys(df.image))[:images] if images else list(dict.fromkeys(df.image))
+    df = df[df.image.isin(set(names))]
+    toks = [clean_caption(c, PRESETS[preset]) for c in df.caption]
+    return names, df.image, toks, Vocabulary.fit(toks, vocab - 1)
+
+# %% ../nbs/10_benchmarks.ipynb #24bbc5a3
 def bench_train(captions, batch=64, vocab=5001, embed=256, units=512, preset='seed', backbone='inception_v3',
                 steps=20, images=None, captions_per_image=5, mixed_precision=None, yardstick=None, store_dir=None):
     "Measure the training step; returns a dict of figures (and prints them)."
-    import keras, tensorflow as tf
-    from image_caption_attention.data import load_captions
-    from image_caption_attention.text import PRESETS, Vocabulary, clean_caption
-    from image_caption_attention.features import FeatureStore, get_backbone
+    import keras
     from image_caption_attention.training import caption_dataset, Trainer
     from image_caption_attention.model import ShowAttendTell
     out = {}
@@ -43,37 +121,30 @@ def bench_train(captions, batch=64, vocab=5001, embed=256, units=512, preset='se
                    yardstick_first_s=_number(r'first call ([\d.]+)s', line))
         print(line)
     if mixed_precision: keras.mixed_precision.set_global_policy(mixed_precision)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore'); df = load_captions(captions, check_images=False)
-    names = list(dict.fromkeys(df.image))[:images] if images else list(dict.fromkeys(df.image))
-    df = df[df.image.isin(set(names))]
-    p = PRESETS[preset]
-    toks = [clean_caption(c, p) for c in df.caption]
-    voc = Vocabulary.fit(toks, vocab - 1)
-    b = get_backbone(backbone)
-    store = FeatureStore(store_dir or tempfile.mkdtemp(), b, names)
-    rng = np.random.default_rng(0)
-    for i in range(0, len(names), 256):  # random features of the backbone's shape
-        chunk = names[i:i + 256]
-        store.write(chunk, rng.standard_normal((len(chunk), *b.feature_shape)).astype(np.float16))
+    names, image_of, toks, voc = _caption_tokens(captions, preset, vocab, images)
+    store = _store_of_random_features(names, backbone, store_dir)
     keras.utils.set_random_seed(0)
-    model = ShowAttendTell(vocab, embed, units, backbone=backbone)
-    trainer = Trainer(model)
-    ds = caption_dataset(store, df.image, voc.encode(toks), batch, True, 0, captions_per_image if captions_per_image > 1 else None)
-    it = iter(ds.repeat())
+    cfg = dict(vocab_size=vocab, embed_dim=embed, units=units, backbone=backbone)
+    trainer = Trainer(ShowAttendTell(**cfg))
+    k = captions_per_image if captions_per_image > 1 else None
+    it = iter(caption_dataset(store, image_of, voc.encode(toks), batch, True, 0, k).repeat())
     f, t = next(it)
-    trainer._build(ds); trainer._compile(ds.element_spec)
-    t0 = time.perf_counter(); float(trainer._train(f, t)); first = time.perf_counter() - t0
-    n, t0 = 0, time.perf_counter()
+    t0 = time.perf_counter(); trainer.train_step(f, t); first = time.perf_counter() - t0
+    n = work = 0; t0 = time.perf_counter()
     for _ in range(steps):
-        f, t = next(it); float(trainer._train(f, t)); n += int(t.shape[0])
+        f, t = next(it); trainer.train_step(f, t); n += int(t.shape[0])
+        work += train_flops(cfg, int(f.shape[0]), int(t.shape[1]) - 1, int(t.shape[0]), int(np.sum(t.numpy()[:, 1:] > 0)))
     dt = time.perf_counter() - t0
+    rate = matmul_rate()
     out.update(captions_per_s=n / dt, first_step_s=first, peak_rss_mb=peak_rss_mb(), images=len(names),
-               captions=len(df), store_mb=(store.dir/'features.npy').stat().st_size / 2**20, preset=preset,
+               captions=len(image_of), store_mb=(store.dir/'features.npy').stat().st_size / 2**20, preset=preset,
                batch=batch, vocab=vocab, embed=embed, units=units, captions_per_image=captions_per_image,
-               mixed_precision=mixed_precision or 'float32')
+               mixed_precision=mixed_precision or 'float32', gflop=work / 1e9, gflop_per_s=work / dt / 1e9,
+               matmul_gflop_per_s=rate / 1e9, fraction_of_matmul=work / dt / rate)
     print(f'ica train step ({preset}): first step {first:.1f}s, {n / dt:.1f} captions/s, peak RSS {out["peak_rss_mb"]:.0f} MiB '
           f'(batch {batch}, vocab {vocab}, embed {embed}, units {units}, {len(names)} images in a {out["store_mb"]:.0f} MiB store)')
+    print(f'work: {work / n / 1e6:.0f} MFLOP per caption, {work / dt / 1e9:.1f} GFLOP/s; this machine\'s float32 matmul '
+          f'{rate / 1e9:.0f} GFLOP/s: {work / dt / rate:.0%} of it')
     if yardstick:
         print(f'ratio: {out["captions_per_s"] / out["yardstick_captions_per_s"]:.1f}× the captions/s; '
               f'first step {out["first_step_s"] / out["yardstick_first_s"]:.2f}× the yardstick’s')
@@ -83,8 +154,9 @@ def bench_train(captions, batch=64, vocab=5001, embed=256, units=512, preset='se
 # %% ../nbs/10_benchmarks.ipynb #809e267a
 def bench_decode(images=256, vocab=5001, embed=256, units=512, max_len=31, batch=64, beams=(1, 3), yardstick=None):
     "Measure batched decoding (images/s) for each beam width; returns a dict of figures (and prints them)."
-    import keras, tensorflow as tf
-    from image_caption_attention.inference import Captioner, build_model
+    import keras
+    from image_caption_attention.inference import Captioner
+    from image_caption_attention.model import build_model
     from image_caption_attention.text import Vocabulary
     out = {}
     if yardstick:
@@ -92,16 +164,77 @@ def bench_decode(images=256, vocab=5001, embed=256, units=512, max_len=31, batch
         out.update(yardstick=line, yardstick_images_per_s=_number(r'([\d.]+) images/s', line)); print(line)
     keras.utils.set_random_seed(0)
     voc = Vocabulary([f'w{i}' for i in range(vocab - 4)] + ['<start>', '<end>'])
-    cap = Captioner(build_model(dict(vocab_size=vocab, embed_dim=embed, units=units, backbone='inception_v3')), voc,
-                    extractor=object(), max_len=max_len)
+    cfg = dict(vocab_size=vocab, embed_dim=embed, units=units, backbone='inception_v3')
+    cap = Captioner(build_model(cfg), voc, extractor=object(), max_len=max_len)
     feats = np.random.default_rng(0).standard_normal((images, 64, 2048)).astype(np.float32)
+    rate = matmul_rate()
     for k in beams:
         cap.decode(feats[:batch], beam=k)  # compile
         t0 = time.perf_counter()
         for i in range(0, images, batch): cap.decode(feats[i:i + batch], beam=k)
-        out[f'beam{k}_images_per_s'] = ips = images / (time.perf_counter() - t0)
-        msg = f'ica decode, beam {k}{" (greedy)" if k == 1 else ""}: {ips:.1f} images/s (batch {batch}, max_len {max_len})'
+        dt = time.perf_counter() - t0
+        out[f'beam{k}_images_per_s'] = ips = images / dt
+        out[f'beam{k}_fraction_of_matmul'] = frac = decode_flops(cfg, images, max_len, k) / dt / rate
+        msg = f'ica decode, beam {k}{" (greedy)" if k == 1 else ""}: {ips:.1f} images/s (batch {batch}, max_len {max_len}), {frac:.0%} of matmul'
         if yardstick: msg += f': {ips / out["yardstick_images_per_s"]:.0f}× the yardstick'
         print(msg)
     if 1 in beams and 3 in beams: print(f'beam 3 costs {out["beam1_images_per_s"] / out["beam3_images_per_s"]:.2f}× greedy')
+    print(f'this machine\'s float32 matmul: {rate / 1e9:.0f} GFLOP/s')
     return out
+
+# %% ../nbs/10_benchmarks.ipynb #3d1abd4e
+KAGGLE_GPUS = {'T4': 8.1e12, 'P100': 9.3e12}  # float32 peak FLOP/s of Kaggle's GPUs
+GPU_SHARE = {'features': 0.40, 'training': 0.15, 'decoding': 0.05}  # assumed share of the peak each stage reaches
+
+def measure_rates(recipe, vocab=5001, steps=12, images=8):
+    "FLOP/s this machine reaches on `recipe`'s work: `{'features', 'training', 'decoding'}` (a few seconds each)."
+    import keras, tensorflow as tf
+    from image_caption_attention.features import FeatureExtractor, get_backbone
+    from image_caption_attention.inference import Captioner
+    from image_caption_attention.model import build_model
+    from image_caption_attention.text import Vocabulary
+    from image_caption_attention.training import Trainer
+    b, rng = get_backbone(recipe.backbone), np.random.default_rng(0)
+    rates = {}
+    if b.pretrained:
+        ext = FeatureExtractor(b, weights=None)  # the same work as with ImageNet weights
+        x = tf.constant(rng.uniform(0, 255, (images, b.image_size, b.image_size, 3)).astype('float32'))
+        ext(x).numpy()
+        rates['features'] = images * cnn_flops(ext.cnn) / _timed(lambda: ext(x).numpy())
+    cfg = recipe.model_config(vocab)
+    trainer = Trainer(build_model(cfg))
+    n_img, k = max(recipe.batch_size // 5, 1), 5
+    f = tf.constant(rng.standard_normal((n_img, *b.feature_shape)).astype('float32'))
+    t = tf.constant(rng.integers(3, vocab, (n_img * k, steps + 1)).astype('int32'))
+    trainer.train_step(f, t)
+    per_step = _timed(lambda: [trainer.train_step(f, t) for _ in range(3)]) / 3
+    rates['training'] = train_flops(cfg, n_img, steps, n_img * k, n_img * k * steps) / per_step
+    voc = Vocabulary([f'w{i}' for i in range(vocab - 4)] + ['<start>', '<end>'])
+    cap = Captioner(trainer.model, voc, extractor=object(), max_len=steps + 2)
+    feats = rng.standard_normal((16, *b.feature_shape)).astype('float32')
+    cap.decode(feats, beam=3)
+    rates['decoding'] = decode_flops(cfg, 16, steps + 2, 3) / _timed(lambda: cap.decode(feats, beam=3))
+    return rates
+
+# %% ../nbs/10_benchmarks.ipynb #71a68151
+def estimate_run(recipe, rates, n_images=8091, train_images=5825, val_images=648, test_images=1619, captions=5,
+                 words=11.8, # mean real words (targets) per caption, `<end>` included; Flickr8k's with the `default` preset
+                 vocab=5001, max_len=41, beams=(1, 3, 5), epochs=None, gpus=KAGGLE_GPUS):
+    "A table of each stage of a run: its FLOPs, and its time here (at `rates`) and on each GPU of `gpus` (at `GPU_SHARE` of their peak)."
+    from image_caption_attention.features import FeatureExtractor, get_backbone
+    cfg, epochs = recipe.model_config(vocab), epochs or recipe.epochs
+    b = get_backbone(recipe.backbone)
+    steps = words + 1  # padding within length-sorted batches
+    train = train_flops(cfg, train_images, steps, train_images * captions, train_images * captions * words)
+    val = train_flops(cfg, val_images, steps, val_images * captions, val_images * captions * words) / 3  # forward only
+    stages = {'features': ('features', n_images * cnn_flops(FeatureExtractor(b, None).cnn) if b.pretrained else 0),
+              f'training, {epochs} epochs': ('training', epochs * (train + val)),
+              f'test captions, beams {", ".join(map(str, beams))}': ('decoding', sum(decode_flops(cfg, test_images, max_len, k) for k in beams))}
+    rows = []
+    for name, (kind, flops) in stages.items():
+        row = {'stage': name, 'GFLOP': flops / 1e9, 'here, min': flops / rates[kind] / 60 if kind in rates else np.nan}
+        for g, peak in gpus.items(): row[f'{g}, min'] = flops / (peak * GPU_SHARE[kind]) / 60
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index('stage')
+    table.loc['total'] = table.sum()
+    return table

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, contextlib, dataclasses, json, math, os, sys, tempfile, time
 from pathlib import Path
 from . import USER_TF_LOG_LEVEL
-from .files import InputError, check_folder_path
+from .files import InputError, check_folder_path, quiet_stderr
 os.environ['TF_CPP_MIN_LOG_LEVEL'] = USER_TF_LOG_LEVEL or '3'  # read by TensorFlow when it is first imported
 
 # %% auto #0
@@ -15,9 +15,9 @@ __all__ = ['positive', 'count', 'fraction', 'non_negative', 'learning_rate', 'RE
            'TARGETS', 'RUN_SCHEMA', 'EXIT_CODES', 'COMMANDS', 'UsageError', 'int_at_least', 'number_in', 'beam_list',
            'check_output_dir', 'import_tensorflow_quietly', 'add_recipe_options', 'recipe_from_args', 'demo_datasets',
            'shape_scores', 'run_demo', 'print_report', 'map_names', 'run_caption', 'run_train', 'run_evaluate',
-           'build_parser', 'main']
+           'OneLineParser', 'build_parser', 'main']
 
-# %% ../nbs/09_cli.ipynb #b2fc396c
+# %% ../nbs/09_cli.ipynb #33c72077
 class UsageError(ValueError):
     "A problem with what the user asked for; `ica` prints it without a traceback."
 
@@ -61,17 +61,13 @@ def check_output_dir(out, force=False, create=True):
     if create: out.mkdir(parents=True, exist_ok=True)
     return out
 
-# %% ../nbs/09_cli.ipynb #0a51617b
+# %% ../nbs/09_cli.ipynb #e4181dc9
 def import_tensorflow_quietly():
     "Import TensorFlow with file descriptor 2 on /dev/null while its libraries load."
     if 'tensorflow' in sys.modules: return
-    sys.stderr.flush()
-    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 2)
-    try: import tensorflow  # noqa: F401
-    finally: os.dup2(saved, 2); os.close(saved); os.close(null)
+    with quiet_stderr(): import tensorflow  # noqa: F401
 
-# %% ../nbs/09_cli.ipynb #74788303
+# %% ../nbs/09_cli.ipynb #e4f69f01
 RECIPE_NAMES = ('write-up', 'flickr8k', 'demo')
 BACKBONE_NAMES = ('inception_v3', 'resnet50', 'efficientnet_b0', 'mobilenet_v3_large', 'small_cnn')
 _SWITCHES = {'init-from-mean': 'the first state from the mean of the image features',
@@ -102,7 +98,7 @@ def recipe_from_args(a):
                                  weight_decay=a.weight_decay, attention_reg=a.attention_reg, learning_rate=a.lr,
                                  batch_size=a.batch, epochs=a.epochs, patience=a.patience)
 
-# %% ../nbs/09_cli.ipynb #9c65f635
+# %% ../nbs/09_cli.ipynb #0072c602
 HELD_OUT = (('red', 'circle'), ('blue', 'triangle'))  # never seen together in training
 
 def demo_datasets(out, n_images, seed, held_out=HELD_OUT, n_unseen=200):
@@ -112,7 +108,7 @@ def demo_datasets(out, n_images, seed, held_out=HELD_OUT, n_unseen=200):
     if not (held_out and n_unseen): return data_dir, None
     return data_dir, make_shapes_dataset(out/'unseen', n_images=n_unseen, seed=seed + 1, only=held_out, prefix='unseen')
 
-# %% ../nbs/09_cli.ipynb #e01b6ffd
+# %% ../nbs/09_cli.ipynb #90c8d880
 def shape_scores(data_dir, images, caps, unseen_dir, cap, store_root, held_out=HELD_OUT):
     "Content accuracy and pointing game on held-out images; naming of never-seen combinations."
     import numpy as np
@@ -136,7 +132,7 @@ def shape_scores(data_dir, images, caps, unseen_dir, cap, store_root, held_out=H
                  unseen_samples=[c.text for c in ucaps[:3]])
     return r
 
-# %% ../nbs/09_cli.ipynb #bc0df3db
+# %% ../nbs/09_cli.ipynb #3c8fb499
 def run_demo(out='ica_demo', recipe=None, n_images=2500, seed=0, beam=1, n_maps=6, force=False, progress=True,
              held_out=HELD_OUT, n_unseen=200):
     "The whole pipeline on the embedded shapes dataset; returns the report written to `out/report.json`."
@@ -159,7 +155,7 @@ def run_demo(out='ica_demo', recipe=None, n_images=2500, seed=0, beam=1, n_maps=
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images ({len(data.vocab)} words)')
     model = recipe.model(len(data.vocab))
     hist = recipe.trainer(model, seed=seed).fit(
-        data.epochs('train', recipe.batch_size, seed=seed, captions_per_image=5), data.dataset('test', 250, captions_per_image=5),
+        data.epochs('train', recipe.batch_size, seed=seed, captions_per_image=5), data.dataset('val', 250, captions_per_image=5),
         epochs=recipe.epochs, ckpt_dir=out/'checkpoints', patience=recipe.patience, progress=progress)
     load_weights(model, out/'checkpoints'/'best.weights.h5')
     plot_history(hist).figure.savefig(out/'loss.png', dpi=80)
@@ -184,7 +180,7 @@ def run_demo(out='ica_demo', recipe=None, n_images=2500, seed=0, beam=1, n_maps=
     report['samples'] = [(n, c.text, ' '.join(refs[n][0])) for n, c in list(zip(images, caps))[:5]]
     return report
 
-# %% ../nbs/09_cli.ipynb #c1d7d47d
+# %% ../nbs/09_cli.ipynb #04101840
 TARGETS = {'BLEU-4': 70, 'content_accuracy': 0.90, 'pointing_game': 0.85, 'unseen_combo_accuracy': 0.50}
 
 def print_report(report, out, file=None):
@@ -254,6 +250,7 @@ def run_train(data, # a dataset folder or caption file of any known layout
               force=False, progress=True):
     "Train on a dataset folder; writes `out/{run.json,features,checkpoints,model}` and returns the history."
     import keras
+    from image_caption_attention.data import load_captions
     from image_caption_attention.training import prepare_data
     from image_caption_attention.model import check_model_fits, load_weights
     from image_caption_attention.inference import Captioner
@@ -265,12 +262,13 @@ def run_train(data, # a dataset folder or caption file of any known layout
     recipe = recipe.but(epochs=epochs)
     check_model_fits(recipe.model_config(PRESETS[preset].top_k + 1), training=True, where='ica train')
     if not resume: check_output_dir(out, force, create=False)
+    table = load_captions(data)  # read (and checked) before anything is written
     extractor = FeatureExtractor(recipe.backbone, weights) if get_backbone(recipe.backbone).pretrained else None
     if not resume:
         check_output_dir(out, force)
         (out/'run.json').write_text(json.dumps({'recipe': dataclasses.asdict(recipe), 'preset': preset, 'split': split, 'seed': seed}))
     keras.utils.set_random_seed(seed)
-    d = prepare_data(data, out/'features', recipe.backbone, preset, split, weights, extractor=extractor, progress=progress)
+    d = prepare_data(table, out/'features', recipe.backbone, preset, split, weights, extractor=extractor, progress=progress)
     model = recipe.model(len(d.vocab))
     hist = recipe.trainer(model, seed=seed).fit(d.epochs('train', recipe.batch_size, seed, captions_per_image=5), d.dataset('val', 256),
                                                  recipe.epochs, out/'checkpoints', recipe.patience, progress, resume=resume)
@@ -278,7 +276,7 @@ def run_train(data, # a dataset folder or caption file of any known layout
     Captioner(model, d.vocab, extractor, max_len=d.max_len, meta={'preset': preset, 'split': split}, recipe=recipe).save(out/'model')
     return hist
 
-# %% ../nbs/09_cli.ipynb #9a97e7bb
+# %% ../nbs/09_cli.ipynb #8a2fde2e
 def run_evaluate(model_dir, data, split='test', beams=(1, 3, 5), features=None):
     "Score a saved model on a split of a dataset folder; the table."
     from image_caption_attention.inference import Captioner
@@ -316,7 +314,7 @@ def _caption_parser(sub):
     c.add_argument('--attention-out', help='folder for attention-map PNGs, one per image')
     c.add_argument('--force', action='store_true', help='overwrite attention maps already in --attention-out')
 
-# %% ../nbs/09_cli.ipynb #c0de1770
+# %% ../nbs/09_cli.ipynb #8d9c46d7
 def _train_parser(sub):
     t = sub.add_parser('train', help='train on a dataset folder (any known caption layout)')
     t.add_argument('--data', required=True, help='dataset folder or caption file, e.g. /kaggle/input/flickr8k')
@@ -337,7 +335,7 @@ def _evaluate_parser(sub):
     e.add_argument('--beams', type=beam_list, default=[1, 3, 5], help='comma-separated beam widths (default 1,3,5)')
     e.add_argument('--features', help='keep the extracted features in this folder (default: a temporary one, removed)')
 
-# %% ../nbs/09_cli.ipynb #071596c6
+# %% ../nbs/09_cli.ipynb #e06fe6bc
 def _bench_parser(sub):
     bench = sub.add_parser('bench', help='measure training or decoding speed').add_subparsers(dest='what', required=True)
     bt = bench.add_parser('train', help='the training step on real caption lengths with random features')
@@ -357,15 +355,19 @@ def _bench_parser(sub):
         bd.add_argument(f'--{n}', type=positive, default=v, help=f'{h} (default {v})')
     bd.add_argument('--yardstick', help='also run this script (e.g. ../shared/bench/seed_decode.py) for comparison')
 
+class OneLineParser(argparse.ArgumentParser):
+    "An argument parser whose errors are one line (argparse prints the whole usage first)."
+    def error(self, message): self.exit(2, f'{self.prog}: {message} (see {self.prog} --help)\n')
+
 def build_parser():
     "The `ica` argument parser."
-    p = argparse.ArgumentParser(prog='ica', description='Image captioning with visual attention (Show, Attend and Tell).',
+    p = OneLineParser(prog='ica', description='Image captioning with visual attention (Show, Attend and Tell).',
                                 epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest='command', required=True)
     for add in (_demo_parser, _caption_parser, _train_parser, _evaluate_parser, _bench_parser): add(sub)
     return p
 
-# %% ../nbs/09_cli.ipynb #dac3c9f0
+# %% ../nbs/09_cli.ipynb #df694bf0
 def _demo(a):
     with contextlib.redirect_stdout(sys.stderr):  # progress is not a result
         report = run_demo(a.out, recipe_from_args(a), n_images=a.images, seed=a.seed, beam=a.beam, force=a.force)
@@ -402,7 +404,7 @@ def _bench(a):
 
 COMMANDS = {'demo': _demo, 'caption': _caption, 'train': _train, 'evaluate': _evaluate, 'bench': _bench}
 
-# %% ../nbs/09_cli.ipynb #3e7da860
+# %% ../nbs/09_cli.ipynb #cc4ca849
 def main(argv=None):
     "Entry point of the `ica` console script; returns the exit status."
     a = build_parser().parse_args(argv)

@@ -8,6 +8,7 @@ import contextlib, io, re, shutil, sys
 from collections import Counter
 import numpy as np
 import pandas as pd
+from .files import quiet_stderr
 from .text import text_to_word_sequence
 
 # %% auto #0
@@ -57,7 +58,7 @@ def _tokenized(references, hypotheses, java):
     norm = lambda c: ' '.join(text_to_word_sequence(c['caption']))
     return {k: [norm(c) for c in v] for k, v in gts.items()}, {k: [norm(c) for c in v] for k, v in res.items()}
 
-# %% ../nbs/08_evaluation.ipynb #a5be93eb
+# %% ../nbs/08_evaluation.ipynb #2785d973
 def coco_scores(references, # per image, its reference captions as written (strings)
                 hypotheses, # per image, the caption to score (a string)
                 quiet=True):
@@ -71,7 +72,8 @@ def coco_scores(references, # per image, its reference captions as written (stri
     if len(references) != len(hypotheses): raise ValueError(f'{len(references)} reference sets for {len(hypotheses)} hypotheses')
     java = shutil.which('java') is not None
     with contextlib.ExitStack() as stack:
-        if quiet: stack.enter_context(contextlib.redirect_stderr(io.StringIO())); stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+        if quiet:  # the Java tokenizer writes to the process's stderr, pycocoevalcap prints to stdout
+            stack.enter_context(quiet_stderr()); stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         gts, res = _tokenized(references, hypotheses, java)
         out = dict(zip([f'BLEU-{n}' for n in range(1, 5)], (100 * float(b) for b in Bleu(4).compute_score(gts, res, verbose=0)[0])))
         if java:

@@ -8,24 +8,26 @@ import dataclasses, json, math, os, re, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 import keras
 from fastcore.basics import patch_to
 from tqdm.auto import tqdm
 from .files import (InputError, admit_file, atomic_write, check_h5, check_schema, inside,
                                            new_folder_beside, read_json, read_npz, swap_in)
-from .data import load_captions, split_dataset
+from .data import load_captions, split_by_image, split_dataset
 from .text import PRESETS, Vocabulary, clean_caption
 from .features import FeatureStore, extract_features, get_backbone
 from .model import ShowAttendTell, attention_penalty, count_parameters, load_weights
 
 # %% auto #0
-__all__ = ['DECODE_SLACK', 'RECIPES', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'PreparedData', 'prepare_data',
-           'group_by_image', 'batch_order', 'caption_dataset', 'Recipe', 'check_recipe', 'Trainer', 'latest_state',
-           'NonFiniteLoss', 'use_mixed_precision', 'plot_history']
+__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'RECIPES', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'PreparedData',
+           'prepare_data', 'group_by_image', 'batch_order', 'caption_dataset', 'Recipe', 'check_recipe', 'Trainer',
+           'latest_state', 'NonFiniteLoss', 'use_mixed_precision', 'plot_history']
 
 # %% ../nbs/06_training.ipynb #9b516e95
 DECODE_SLACK = 2  # decoding may run two words past the longest training caption before it gives up
+VAL_SHARE = 0.1  # of the training images, held out to choose the best epoch when a split has no validation part
 
 @dataclass
 class PreparedData:
@@ -41,12 +43,12 @@ class PreparedData:
     @property
     def test(self): return self.splits['test']
     @property
-    def val(self): return self.splits.get('dev', self.splits.get('val', self.test))
-    def split(self, name): return self.val if name == 'val' and 'val' not in self.splits else self.splits[name]
+    def val(self): return self.splits['dev'] if 'dev' in self.splits else self.splits['val']
+    def split(self, name): return self.val if name == 'val' else self.splits[name]
     @property
     def max_len(self): return int(self.train.tokens.map(len).max()) + DECODE_SLACK
 
-# %% ../nbs/06_training.ipynb #c97dcf2a
+# %% ../nbs/06_training.ipynb #2e1a7dc9
 @patch_to(PreparedData)
 def tokens(self, name):
     "Padded index sequences `(N, T)` of a split's captions."
@@ -74,16 +76,16 @@ def epochs(self, name, batch_size=64, seed=0, captions_per_image=None):
     toks, images = self.tokens(name), self.split(name).image
     return lambda epoch: caption_dataset(self.store, images, toks, batch_size, True, seed, captions_per_image, epoch)
 
-# %% ../nbs/06_training.ipynb #f1303e69
+# %% ../nbs/06_training.ipynb #7d3b75fe
 def _note(*a): print(*a, file=sys.stderr)
 
-def prepare_data(data_dir, # a dataset folder or caption file of any known layout
+def prepare_data(data_dir, # a dataset folder or caption file of any known layout, or a table `load_captions` read
                  store_dir, # where the feature store is (or will be)
                  backbone='inception_v3', preset='default', # see *Text* for the presets
                  split=None, # 'random', 'official' or 'karpathy'; the preset's by default
                  weights='imagenet', extractor=None, progress=True):
     "Everything training needs from a dataset folder."
-    df = load_captions(data_dir)
+    df = data_dir.copy() if isinstance(data_dir, pd.DataFrame) else load_captions(data_dir)
     p = PRESETS[preset]
     df['tokens'] = df.caption.map(lambda c: clean_caption(c, p))
     if (long := df.tokens.map(len) > p.max_tokens).any():
@@ -98,6 +100,7 @@ def prepare_data(data_dir, # a dataset folder or caption file of any known layou
     except FileNotFoundError as e:
         if split: raise InputError(str(e)) from None
         _note(f'{e}: using the 80:20 split by image instead'); splits = split_dataset(df, 'random')
+    if not {'dev', 'val'} & set(splits): splits['train'], splits['val'] = split_by_image(splits['train'], VAL_SHARE)
     return PreparedData(splits, Vocabulary.fit(splits['train'].tokens, p.top_k), store, root, preset)
 
 # %% ../nbs/06_training.ipynb #73271d55
@@ -161,7 +164,7 @@ def caption_dataset(store, # the `FeatureStore` holding the images
     ds = ds.batch(bs, drop_remainder=bool(fixed_length)).map(load, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/06_training.ipynb #c2695355
+# %% ../nbs/06_training.ipynb #019add84
 @dataclass(frozen=True)
 class Recipe:
     "The model's architecture (see `ShowAttendTell`) and its training."
@@ -192,7 +195,7 @@ class Recipe:
         "This recipe with `changes` (those that are not `None`)."
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-# %% ../nbs/06_training.ipynb #729471d2
+# %% ../nbs/06_training.ipynb #97ba5cd7
 RECIPES = {
     'write-up': Recipe(),
     'flickr8k': Recipe(dropout=0.5, init_from_mean=True, deep_output=True, attention_reg=0.1, epochs=20, patience=3),
@@ -233,7 +236,7 @@ class Trainer:
         self.history = {'loss': [], 'val_loss': []}
         self.epoch, self._train = 0, None
 
-# %% ../nbs/06_training.ipynb #bfe3dc95
+# %% ../nbs/06_training.ipynb #57ef6e3c
 @patch_to(Trainer)
 def _losses(self, feats, tokens, n_tokens, training, share=1.0):
     "`(loss, total)`: the masked cross-entropy, and the loss with the attention penalty."
@@ -259,7 +262,7 @@ def _replica_step(self, feats, tokens, n_tokens, share=1.0):
     self.optimizer.apply_gradients(zip(tape.gradient(scaled, v), v))
     return loss
 
-# %% ../nbs/06_training.ipynb #d900503a
+# %% ../nbs/06_training.ipynb #f98bf248
 def _n_tokens(t): return tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
 
 @patch_to(Trainer)
@@ -298,7 +301,7 @@ def evaluate(self, ds):
         k = float(np.sum(t.numpy()[:, 1:] > 0)); tot += float(self._test(f, t)) * k; n += k
     return tot / max(n, 1.0)
 
-# %% ../nbs/06_training.ipynb #c6cdfcb5
+# %% ../nbs/06_training.ipynb #94e7e4af
 STATE_NAME = re.compile(r'state-\d{4,}')
 TRAINER_SCHEMA = {'epoch': int, 'seed': int, 'history': {'loss': [float], 'val_loss': [float], 'stopped?': str}}
 
@@ -318,7 +321,7 @@ def save_state(self, ckpt):
     for old in ckpt.iterdir():  # earlier states: folders this trainer named, never links
         if old.name != name and STATE_NAME.fullmatch(old.name) and old.is_dir() and not old.is_symlink(): shutil.rmtree(old)
 
-# %% ../nbs/06_training.ipynb #004aadc8
+# %% ../nbs/06_training.ipynb #aabd1fef
 def latest_state(ckpt):
     "The state folder `ckpt/latest.json` names, checked to be one of `ckpt`'s own; `None` without a pointer."
     ckpt = Path(ckpt)
@@ -329,7 +332,7 @@ def latest_state(ckpt):
         raise InputError(f'{ckpt/"latest.json"}: state must name a state-NNNN folder inside {ckpt}, not {name[:60]!r}')
     return d
 
-# %% ../nbs/06_training.ipynb #4aeeacd6
+# %% ../nbs/06_training.ipynb #44df756d
 @patch_to(Trainer)
 def load_state(self, ckpt):
     "Restore the latest full state from `ckpt`; `False` if there is none."
@@ -345,7 +348,7 @@ def load_state(self, ckpt):
     self.epoch, self.history = st['epoch'], st['history']
     return True
 
-# %% ../nbs/06_training.ipynb #3c0af800
+# %% ../nbs/06_training.ipynb #402152d2
 class NonFiniteLoss(ArithmeticError):
     "Training met a NaN or infinite loss."
 
@@ -361,7 +364,7 @@ def run_epoch(self, ds, desc='', progress=True):
         bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}', refresh=False)
     return float(np.mean(losses))
 
-# %% ../nbs/06_training.ipynb #48d7b973
+# %% ../nbs/06_training.ipynb #ee9ba174
 @patch_to(Trainer)
 def _reseed(self):
     "Set the model's random generators (dropout's) from the seed and the epoch, so a resumed epoch draws the same."
@@ -391,7 +394,7 @@ def _stop(self, msg, ckpt):
     if has: load_weights(self.model, ckpt/'best.weights.h5', ckpt)
     return self.history
 
-# %% ../nbs/06_training.ipynb #1548915c
+# %% ../nbs/06_training.ipynb #13b9f10f
 @patch_to(Trainer)
 def fit(self, train, # a dataset, or a function `epoch → dataset` (as `PreparedData.epochs` gives)
         val_ds=None, # validation batches; without them the training loss decides what is best
