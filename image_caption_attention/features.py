@@ -47,13 +47,18 @@ def get_backbone(name):
     if name not in BACKBONES: raise InputError(f'unknown backbone {str(name)[:40]!r}; known: {", ".join(BACKBONES)}')
     return BACKBONES[name]
 
-# %% ../nbs/04_features.ipynb #49a1475f
+# %% ../nbs/04_features.ipynb #8f56f686
+def _keras_cache():
+    "The folder Keras downloads into: `KERAS_HOME` (as it was when Keras was imported) or `~/.keras`, else /tmp/.keras."
+    try: from keras.src.backend.config import keras_home; home = Path(keras_home()).expanduser()
+    except ImportError: home = Path(os.environ.get('KERAS_HOME', '~/.keras')).expanduser()
+    return home if os.access(home, os.W_OK) else Path('/tmp/.keras')
+
 def weights_folders():
     "Folders searched for a local ImageNet weights file, in order."
-    keras_home = Path(os.environ.get('KERAS_HOME', '~/.keras')).expanduser()
     env = [Path(p).expanduser() for p in os.environ.get('ICA_WEIGHTS', '').split(os.pathsep) if p]
     kaggle = sorted(Path('/kaggle/input').glob('*')) + sorted(Path('/kaggle/input').glob('*/*'))
-    return env + [keras_home/'models'] + kaggle
+    return env + [_keras_cache()/'models'] + kaggle
 
 def local_weights(backbone):
     "A local copy of `backbone`'s ImageNet weights file, or `None`."
@@ -82,7 +87,7 @@ def _pretrained_cnn(b, weights):
             f'(Kaggle: Settings → Internet), or put {b.weights_file} in ~/.keras/models/ or in a folder named by ICA_WEIGHTS '
             f'(on Kaggle, attach a dataset holding it); or use backbone "small_cnn" to train offline.') from None
 
-# %% ../nbs/04_features.ipynb #4d37fc99
+# %% ../nbs/04_features.ipynb #81ca843b
 class FeatureExtractor:
     "Images `(B, S, S, 3)` in 0–255 → features `(B, *feature_shape)` of `backbone`, compiled."
     def __init__(self, backbone='inception_v3', weights='imagenet'):
@@ -138,7 +143,7 @@ def image_problem(path, root, max_pixels=MAX_PIXELS):
     if w * h > max_pixels: return f'{w}×{h} pixels, over the limit of {max_pixels:,}'
     return None
 
-# %% ../nbs/04_features.ipynb #5ec8cdf7
+# %% ../nbs/04_features.ipynb #2e828b28
 def image_array_problem(x, max_pixels=MAX_PIXELS):
     "Why the array `x` cannot be read as an image, or `None`."
     x = np.asarray(x)
@@ -175,7 +180,7 @@ class FeatureStore:
     def __contains__(self, n): return n in self.row and bool(self.done[self.row[n]])
     def rows(self, names): return np.array([self.row[n] for n in names], np.int64)
 
-# %% ../nbs/04_features.ipynb #de0a513f
+# %% ../nbs/04_features.ipynb #a3e6c481
 @patch_to(FeatureStore)
 def _index(self):
     "`index.json`, checked against this store's backbone."
@@ -218,7 +223,7 @@ def _create_or_extend(self, names):
     atomic_write(old, json.dumps({'names': names, 'backbone': self.backbone.name,
                                   'shape': list(self.backbone.feature_shape), 'dtype': 'float16'}))
 
-# %% ../nbs/04_features.ipynb #bdfff655
+# %% ../nbs/04_features.ipynb #8eaf7ef3
 @patch_to(FeatureStore)
 def __getitem__(self, names):
     "Features of one name or a list of names, as float32."

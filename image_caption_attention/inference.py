@@ -24,7 +24,7 @@ from .training import RECIPES, check_recipe
 __all__ = ['NEG_INF', 'MODEL_FILES', 'FORMAT', 'MAX_DECODE_LEN', 'CONFIG_SCHEMA', 'pick_beams', 'beam_search', 'load_image',
            'load_images', 'Caption', 'Captioner', 'model_file', 'plot_attention']
 
-# %% ../nbs/07_inference.ipynb #2d842266
+# %% ../nbs/07_inference.ipynb #dbf976ad
 NEG_INF = -1e9  # the log-probability of what may not happen
 
 def pick_beams(x, src):
@@ -85,7 +85,7 @@ def load_images(images, size):
         out.append(px)
     return np.stack(out)
 
-# %% ../nbs/07_inference.ipynb #ddf7bee0
+# %% ../nbs/07_inference.ipynb #a7c48651
 @dataclass
 class Caption:
     text: str
@@ -103,7 +103,7 @@ class Captioner:
         self.extractor = extractor or FeatureExtractor(self.backbone, 'imagenet')  # a pretrained backbone needs its weights
         self._decoders = {}
 
-# %% ../nbs/07_inference.ipynb #b43b4b9c
+# %% ../nbs/07_inference.ipynb #ea4a8d52
 @patch_to(Captioner)
 def decode(self, features, beam=1, length_penalty=0.7):
     "Token ids, attention and scores for a batch of features (compiled once per beam width)."
@@ -128,7 +128,7 @@ def caption_features(self, features, beam=1, batch_size=64):
             out.append(Caption(' '.join(words), words, a[:len(words)].reshape(len(words), side, side), float(s)))
     return out
 
-# %% ../nbs/07_inference.ipynb #c979070a
+# %% ../nbs/07_inference.ipynb #c8c8b4ac
 def _single(images):
     return isinstance(images, (str, Path, Image.Image)) or (isinstance(images, np.ndarray) and images.ndim in (2, 3))
 
@@ -154,7 +154,7 @@ def caption(self, images, beam=3, batch_size=32, skipped=None):
     caps = dict(zip(pixels, self.caption_features(feats, beam, batch_size)))
     return [caps.get(i) for i in range(len(images))]
 
-# %% ../nbs/07_inference.ipynb #d4349e9a
+# %% ../nbs/07_inference.ipynb #049890ab
 MODEL_FILES = ('config.json', 'vocab.json', 'model.weights.h5', 'backbone.weights.h5')
 FORMAT = 1  # of config.json
 
@@ -178,7 +178,7 @@ def save(self, path):
         shutil.rmtree(tmp, ignore_errors=True); raise
     return path
 
-# %% ../nbs/07_inference.ipynb #048b6455
+# %% ../nbs/07_inference.ipynb #40a15a44
 MAX_DECODE_LEN = 1000
 CONFIG_SCHEMA = {'format': int, 'model': {str: (int, float, str, bool)}, 'max_len': int,
                  'meta?': {str: (str, int, float, bool, None)}, 'training?': {str: (int, float, str, bool)}}

@@ -1,0 +1,106 @@
+"""Run every notebook as Jupyter's *Run all* does (nbclient, `IN_TEST` unset, flagged cells included), in a
+situation a user is in, and optionally write the outputs back.
+
+    python .ci/run_notebooks.py                        # no dataset attached (a laptop, Colab before copying data)
+    python .ci/run_notebooks.py --situation standin    # Kaggle's Flickr8k layout, from a stand-in (see standin.py)
+    python .ci/run_notebooks.py --write                # no dataset; outputs written into nbs/ (what is committed)
+    python .ci/run_notebooks.py 02_data 04_features    # only these notebooks
+
+Prints each notebook's time; exits 1 if any notebook stops with an error (its cell and traceback are shown).
+"""
+import argparse, os, re, shutil, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = ROOT/'nbs'
+CAPTIONS = ROOT.parent/'shared'/'data'/'flickr8k_text'/'Flickr8k.token.txt'
+KERNEL_ARGS = ['--InlineBackend.figure_formats=png', "--InlineBackend.rc={'figure.dpi': 64}",
+               '--IPKernelApp.capture_fd_output=False']  # C++ libraries' own stderr stays out of the outputs
+
+
+def situation_env(situation, scratch):
+    "Environment of the kernel: no dataset and no ImageNet weights, or the stand-in of Kaggle's Flickr8k and weights."
+    env = {k: v for k, v in os.environ.items() if k not in ('IN_TEST', 'ICA_FLICKR8K', 'ICA_WEIGHTS')}
+    env.update(TF_CPP_MIN_LOG_LEVEL='3', PYTHONHASHSEED='0', KERAS_HOME=str(scratch/'keras'), MPLBACKEND='module://matplotlib_inline.backend_inline')
+    if situation == 'standin':
+        sys.path.insert(0, str(Path(__file__).parent))
+        import standin
+        if not CAPTIONS.is_file(): sys.exit(f'run_notebooks: the stand-in needs the real captions at {CAPTIONS}')
+        t0 = time.time()
+        standin.write_standin_flickr8k(scratch/'flickr8k', CAPTIONS)
+        standin.write_standin_weights(scratch/'keras'/'models'/standin.WEIGHTS_FILE)
+        print(f'stand-in of Kaggle\'s Flickr8k and of the ImageNet weights built in {time.time() - t0:.0f}s', flush=True)
+        env['ICA_FLICKR8K'] = str(scratch/'flickr8k')
+    return env
+
+
+STEADY = [(re.compile(r'/tmp/tmp[\w-]+'), '/tmp/…'), (re.compile(re.escape(str(Path.home()))), '~'),
+          (re.compile(re.escape(str(ROOT))), '.')]
+
+def steady(text):
+    "Output text without what changes from run to run or machine to machine (temporary folders, home, checkout)."
+    for pat, rep in STEADY: text = pat.sub(rep, text)
+    return text
+
+def steady_outputs(nb):
+    for cell in nb.cells:
+        for out in cell.get('outputs', []):
+            if 'text' in out: out['text'] = steady(out['text'])
+            for kind in ('text/plain', 'text/html', 'text/markdown'):
+                if kind in out.get('data', {}): out['data'][kind] = steady(out['data'][kind])
+
+
+def run(name, env, write, timeout):
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    path = NBS/f'{name}.ipynb'
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(NBS)}},
+                            extra_arguments=KERNEL_ARGS)
+    saved, log = os.environ.copy(), Path(env['KERAS_HOME']).parent/f'{name}.stderr'
+    os.environ.clear(); os.environ.update(env)  # the kernel inherits this process's environment, and its stderr:
+    sys.stderr.flush(); fd2, logfd = os.dup(2), os.open(log, os.O_WRONLY | os.O_CREAT)  # TensorFlow's C++ lines go to a log
+    os.dup2(logfd, 2)
+    t0 = time.time()
+    try: client.execute(); error = None
+    except CellExecutionError as e: error = str(e) + '\n--- the kernel\'s stderr ends:\n' + log.read_text()[-1500:]
+    finally:
+        os.dup2(fd2, 2); os.close(fd2); os.close(logfd)
+        os.environ.clear(); os.environ.update(saved)
+    seconds = time.time() - t0
+    if write and error is None:
+        steady_outputs(nb)
+        nbformat.write(nb, path)
+        subprocess.run(['nbdev_clean', '--fname', str(path)], check=True, cwd=ROOT)
+    return seconds, error
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('notebooks', nargs='*', help='notebook names (default: all, in order)')
+    p.add_argument('--situation', choices=['none', 'standin'], default='none', help='no dataset, or the stand-in of Kaggle\'s')
+    p.add_argument('--write', action='store_true', help='write the outputs back into nbs/ (situation none only)')
+    p.add_argument('--timeout', type=int, default=1800, help='seconds allowed per cell')
+    a = p.parse_args(argv)
+    if a.write and a.situation != 'none': p.error('outputs are written from the no-dataset situation only')
+    names = a.notebooks or sorted(f.stem for f in NBS.glob('*.ipynb'))
+    run_dir = NBS/'flickr8k_run'  # what the Flickr8k chapter writes beside itself
+    if run_dir.exists(): p.error(f'{run_dir} exists (a run of your own?): move it away first, it would be continued')
+    scratch = Path(tempfile.mkdtemp(prefix='ica-runall-'))
+    failed = []
+    try:
+        env = situation_env(a.situation, scratch)
+        print(f'Run all, situation "{a.situation}":', flush=True)
+        for name in names:
+            seconds, error = run(name, env, a.write, a.timeout)
+            print(f'  {name:16} {"ok" if error is None else "FAILED"} in {seconds:.0f}s', flush=True)
+            if error: failed.append(name); print(error[-3000:], file=sys.stderr)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(run_dir, ignore_errors=True)  # it did not exist before: this run made it
+    if failed: sys.exit(f'Run all failed in: {", ".join(failed)}')
+
+
+if __name__ == '__main__':
+    main()
