@@ -21,7 +21,8 @@ __all__ = ['FLICKR8K_CANDIDATES', 'IMAGE_EXTS', 'MAX_CAPTION_CHARS', 'KARPATHY_S
 # %% ../nbs/02_data.ipynb #0abef0fa
 FLICKR8K_CANDIDATES = ('/kaggle/input/flickr8k', '/content/flickr8k', '~/data/flickr8k')
 
-def _is_flickr8k(p): return (p/'Images').is_dir() and any((p/f).is_file() for f in ('captions.txt', 'Flickr8k.token.txt'))
+def _is_flickr8k(p):
+    return (p/'Images').is_dir() and any((p/f).is_file() for f in ('captions.txt', 'Flickr8k.token.txt'))
 
 def find_flickr8k(candidates=None):
     "The first folder holding Flickr8k's `Images/` and captions: `ICA_FLICKR8K`, the usual places, any Kaggle input."
@@ -49,7 +50,7 @@ def read_lines(path, root=None):
     if bad: warnings.warn(f'{path}: {len(bad)} line(s) are not UTF-8, read as Latin-1 (line {_lines(bad)})')
     return out
 
-# %% ../nbs/02_data.ipynb #2aefc681
+# %% ../nbs/02_data.ipynb #d9b325b2
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
 MAX_CAPTION_CHARS = 10_000  # Flickr8k's longest caption has 199 characters
 
@@ -57,7 +58,8 @@ def image_name_problem(name):
     "Why `name` cannot be an image inside the image folder, or `None`."
     if not name: return 'missing image name'
     p = name.replace('\\', '/')
-    if p.startswith('/') or re.match(r'^[A-Za-z]:', p) or '..' in p.split('/'): return 'image name outside the image folder'
+    if p.startswith('/') or re.match(r'^[A-Za-z]:', p) or '..' in p.split('/'):
+        return 'image name outside the image folder'
     if not p.lower().endswith(IMAGE_EXTS) or '\x00' in p: return 'malformed image name'
     return None
 
@@ -67,15 +69,18 @@ def caption_problem(caption):
     if '\x00' in caption: return 'NUL byte in caption'
     return None if re.search(r'\w', caption) else 'empty or punctuation-only caption'
 
-# %% ../nbs/02_data.ipynb #b1457ac8
+# %% ../nbs/02_data.ipynb #03870c8b
 def _report(path, skipped, same, df):
     if skipped:
         by = {}
         for ln, why, _ in skipped: by.setdefault(why, []).append(ln)
-        warnings.warn(f'{path}: skipped {len(skipped)} row(s): ' + '; '.join(f'{len(v)} {k} (line {_lines(v)})' for k, v in by.items()))
-    if same: warnings.warn(f'{path}: {len(same)} caption(s) repeat another caption of the same image (kept; line {_lines(same)})')
+        counts = '; '.join(f'{len(v)} {why} (line {_lines(v)})' for why, v in by.items())
+        warnings.warn(f'{path}: skipped {len(skipped)} row(s): {counts}')
+    if same: warnings.warn(f'{path}: {len(same)} caption(s) repeat another caption of the same image (kept; line '
+                           f'{_lines(same)})')
     long = df.caption.str.split().str.len() > 100
-    if long.any(): warnings.warn(f'{path}: {int(long.sum())} caption(s) of more than 100 words (kept; training truncates them)')
+    if long.any():
+        warnings.warn(f'{path}: {int(long.sum())} caption(s) of more than 100 words (kept; training truncates them)')
 
 def tidy_captions(rows, path):
     """Table of `(line, image, caption, split, key)` rows (`split`, `key` may be `None`). Unusable rows are
@@ -113,7 +118,8 @@ def read_kaggle_captions(path, root=None):
     head = [h.strip().lower() for h in _csv_row(lines[0])]
     if 'image' not in head or 'caption' not in head:
         raise CaptionFileError(f'{path}:1: expected the columns "image,caption", found {lines[0][:80]!r}')
-    if len(head) > 2: warnings.warn(f'{path}:1: ignoring extra column(s) {[h for h in head if h not in ("image", "caption")]}')
+    if len(head) > 2:
+        warnings.warn(f'{path}:1: ignoring extra column(s) {[h for h in head if h not in ("image", "caption")]}')
     i, c = head.index('image'), head.index('caption')
     out = []
     for ln, line in enumerate(lines[1:], 2):
@@ -145,10 +151,11 @@ def read_karpathy_json(path, root=None):
     for n, im in enumerate(d['images']):
         name = '/'.join(x for x in (im.get('filepath', ''), im.get('filename', '')) if x)
         split = 'train' if im.get('split') == 'restval' else im.get('split', '')
-        rows += [(f'image {n}', name, s.get('raw', ''), split, s.get('sentid', j)) for j, s in enumerate(im.get('sentences', []))]
+        sentences = enumerate(im.get('sentences', []))
+        rows += [(f'image {n}', name, s.get('raw', ''), split, s.get('sentid', j)) for j, s in sentences]
     return tidy_captions(rows, path)
 
-# %% ../nbs/02_data.ipynb #a69b1ece
+# %% ../nbs/02_data.ipynb #eb0ada22
 def read_flickr30k_results(path, root=None):
     "Read Kaggle's Flickr30k `results.csv` (`image_name| comment_number| comment`)."
     lines = read_lines(path, root)
@@ -158,11 +165,13 @@ def read_flickr30k_results(path, root=None):
     for ln, line in enumerate(lines[1:], 2):
         if not line.strip(): continue
         f = line.split('|', 2)
-        if len(f) == 2 and re.match(r'^\s*\d+\s+\S', f[1]): f = [f[0]] + f[1].strip().split(None, 1)  # missing separator
+        if len(f) == 2 and re.match(r'^\s*\d+\s+\S', f[1]):  # a missing separator
+            f = [f[0], *f[1].strip().split(None, 1)]
         rows.append((ln, f[0], f[2] if len(f) == 3 else '', None, f[1].strip() if len(f) == 3 else None))
     return tidy_captions(rows, path)
 
-COCO_SCHEMA = {'images?': [{'id': int, 'file_name': str}], 'annotations?': [{'image_id': int, 'caption': str, 'id?': int}]}
+COCO_SCHEMA = {'images?': [{'id': int, 'file_name': str}],
+               'annotations?': [{'image_id': int, 'caption': str, 'id?': int}]}
 
 def read_coco_captions(path, root=None):
     "Read a COCO `captions_<split><year>.json`; image names include their folder (`train2014/...`)."
@@ -196,11 +205,12 @@ def reader_for(f, root=None):
     "The reader of caption file `f`: by its content when that shows a known layout, else by its name."
     named = next((pat for pat in LAYOUTS if Path(f.name).match(pat)), None)
     seen = sniff_layout(f, root)
-    if seen and named and seen != named: warnings.warn(f'{f}: named like {named} but written in the {seen} layout; read as {seen}')
+    if seen and named and seen != named:
+        warnings.warn(f'{f}: named like {named} but written in the {seen} layout; read as {seen}')
     if not (seen or named): raise CaptionFileError(f'{f}:1: unknown caption layout; known: {", ".join(LAYOUTS)}')
     return LAYOUTS[seen or named]
 
-# %% ../nbs/02_data.ipynb #5594412e
+# %% ../nbs/02_data.ipynb #db688ae9
 IMAGE_DIRS = ('Images', 'Flicker8k_Dataset', 'Flickr8k_Dataset', 'flickr30k_images', 'images', '.')
 
 def _find_caption_files(d):
@@ -221,16 +231,19 @@ def _drop_missing_images(df, root, src):
     attrs = dict(df.attrs)
     if missing.any():
         names = df.image[missing].unique().tolist()
-        warnings.warn(f'{src}: skipped {int(missing.sum())} caption row(s) of {len(names)} image(s) not found in {root}: '
+        warnings.warn(f'{src}: skipped {int(missing.sum())} caption row(s) of {len(names)} image(s) '
+                      f'not found in {root}: '
                       f'{names[:5]}{" ..." if len(names) > 5 else ""}')
-        attrs['skipped'] = attrs.get('skipped', []) + [{'file': str(src), 'reason': 'image file not found', 'image': n} for n in names]
+        attrs['skipped'] = attrs.get('skipped', []) + [{'file': str(src), 'reason': 'image file not found', 'image': n}
+                                                       for n in names]
     unused = sorted(present - set(df.image))
-    if unused: warnings.warn(f'{root}: {len(unused)} image(s) have no caption: {unused[:5]}{" ..." if len(unused) > 5 else ""}')
+    if unused: warnings.warn(f'{root}: {len(unused)} image(s) have no caption: '
+                             f'{unused[:5]}{" ..." if len(unused) > 5 else ""}')
     df = df[~missing].reset_index(drop=True)
     df.attrs = {**attrs, 'images_without_captions': unused}
     return df
 
-# %% ../nbs/02_data.ipynb #c3b05b4b
+# %% ../nbs/02_data.ipynb #91c9b9cd
 def load_captions(path, image_root=None, check_images=True):
     "Captions of a dataset folder or caption file as one table; `attrs['image_root']` is the image folder."
     path = Path(path)
@@ -266,7 +279,8 @@ def row_split_leak(df, test_size=0.2, random_state=24):
     return test.image.isin(set(train.image)).groupby(test.image).any().mean()
 
 # %% ../nbs/02_data.ipynb #f58b2999
-SPLIT_FILES = {'train': 'Flickr_8k.trainImages.txt', 'dev': 'Flickr_8k.devImages.txt', 'test': 'Flickr_8k.testImages.txt'}
+SPLIT_FILES = {'train': 'Flickr_8k.trainImages.txt', 'dev': 'Flickr_8k.devImages.txt',
+               'test': 'Flickr_8k.testImages.txt'}
 
 def find_split_files(*dirs):
     "The folder holding the official Flickr8k split files among `dirs` (and their `Flickr8k_text/`), or `None`."

@@ -97,12 +97,13 @@ class ShowAttendTell(keras.Model):
         self.lang_gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform') if language_gru else None
         self.init_h = layers.Dense(self.state_size, activation='tanh') if init_from_mean else None
         self.dropout = layers.Dropout(dropout)
-        self.fc1, self.fc2 = layers.Dense(units), layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
+        self.fc1 = layers.Dense(units)
+        self.fc2 = layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
         self.fcz = layers.Dense(units) if deep_output else None
 
     def get_config(self): return {**super().get_config(), **self.cfg}
 
-# %% ../nbs/05_model.ipynb #edf94f04
+# %% ../nbs/05_model.ipynb #1bc81b3b
 @patch_to(ShowAttendTell)
 def encode(self, features, training=False):
     "Encoded features `(B, L, E)`, attention keys `(B, L, U)` and the first state `(B, S)`."
@@ -112,17 +113,19 @@ def encode(self, features, training=False):
     else: h0 = ops.zeros((ops.shape(enc)[0], self.state_size), enc.dtype)
     return enc, self.attention.keys(enc), h0
 
-# %% ../nbs/05_model.ipynb #62ba5920
+# %% ../nbs/05_model.ipynb #9f217706
 @patch_to(ShowAttendTell)
 def _recur(self, emb, state, enc, keys):
     "One step: new state `(B, S)`, attention `(B, L)`, readout `(B, U)` (`(B, U + E)` with the deep output)."
     if self.lang_gru is not None: return self._recur_two(emb, state, enc, keys)
     context, alpha = self.attention(enc, keys, state)
-    _, new = self.gru(ops.concatenate([context, emb], axis=-1), [ops.zeros_like(state) if self.stateless_gru else state])
+    previous = ops.zeros_like(state) if self.stateless_gru else state
+    _, new = self.gru(ops.concatenate([context, emb], axis=-1), [previous])
     h = new[0]
-    return h, alpha, (ops.concatenate([h, context], -1) if self.fcz is not None else h)
+    readout = ops.concatenate([h, context], -1) if self.fcz is not None else h
+    return h, alpha, readout
 
-# %% ../nbs/05_model.ipynb #6feab8fd
+# %% ../nbs/05_model.ipynb #eb5cc69c
 @patch_to(ShowAttendTell)
 def _recur_two(self, emb, state, enc, keys):
     "The step with two word-only GRUs: the attention GRU reads the word, then looks; the language GRU speaks."
@@ -130,9 +133,10 @@ def _recur_two(self, emb, state, enc, keys):
     context, alpha = self.attention(enc, keys, att[0])
     _, lang = self.lang_gru(emb, [state[:, self.units:]])
     out = lang[0]
-    return ops.concatenate([att[0], out], -1), alpha, (ops.concatenate([out, context], -1) if self.fcz is not None else out)
+    readout = ops.concatenate([out, context], -1) if self.fcz is not None else out
+    return ops.concatenate([att[0], out], -1), alpha, readout
 
-# %% ../nbs/05_model.ipynb #5797e28d
+# %% ../nbs/05_model.ipynb #085689ee
 @patch_to(ShowAttendTell)
 def logits(self, readout, training=False):
     "Readouts `(..., U)` or `(..., U + E)` → word logits `(..., V)`."
@@ -146,7 +150,7 @@ def step(self, tokens, h, enc, keys):
     h, alpha, r = self._recur(self.embedding(tokens), h, enc, keys)
     return self.logits(r), h, alpha
 
-# %% ../nbs/05_model.ipynb #ecdc08f8
+# %% ../nbs/05_model.ipynb #608e09cc
 @patch_to(ShowAttendTell)
 def states(self, inputs, training=False):
     "Teacher forcing without the output layers: readouts `(B*k, T, U or U + E)` and attention `(B*k, T, L)`."
@@ -184,7 +188,7 @@ def attention_penalty(alphas, targets):
     mask = ops.cast(ops.not_equal(targets, 0), alphas.dtype)[..., None]
     return ops.mean(ops.sum(ops.square(1.0 - ops.sum(alphas * mask, axis=1)), axis=-1))
 
-# %% ../nbs/05_model.ipynb #b5fdfc71
+# %% ../nbs/05_model.ipynb #489d1b80
 def _dense(i, o): return i * o + o
 def _conv(i, o, k): return k * k * i * o + o
 
@@ -195,7 +199,8 @@ def count_parameters(cfg):
     gru = lambda i: 3 * U * (i + U) + 2 * 3 * U  # kernel, recurrent kernel, two biases (reset_after)
     if get_backbone(cfg.get('backbone', 'inception_v3')).name == 'small_cnn':
         C = 128 + 32  # SmallCNN's form and colour channels
-        stem = sum(_conv(i, o, 3) for i, o in [(3, 32), (32, 64), (64, 128), (128, 128)]) + _conv(3, 32, 1) + _conv(32, 32, 1)
+        form = sum(_conv(i, o, 3) for i, o in [(3, 32), (32, 64), (64, 128), (128, 128)])
+        stem = form + _conv(3, 32, 1) + _conv(32, 32, 1)
     else: C, stem = get_backbone(cfg.get('backbone', 'inception_v3')).feature_shape[-1], 0
     n = stem + _dense(C, E) + _dense(E, U) + _dense(U, U) + _dense(U, 1) + V * E  # encoder, attention, embedding
     n += gru(E) + gru(E) if two else gru(2 * E)
@@ -203,7 +208,7 @@ def count_parameters(cfg):
     n += _dense(U, U) + _dense(U, V) + (_dense(E, U) if cfg.get('deep_output') else 0)
     return n
 
-# %% ../nbs/05_model.ipynb #0a655a06
+# %% ../nbs/05_model.ipynb #6d95230c
 def memory_available():
     "Bytes of memory available now (`MemAvailable` on Linux; the physical memory elsewhere)."
     try:
@@ -222,7 +227,7 @@ def check_model_fits(cfg, training=False, where='model'):
                          f'{avail / 2**30:,.1f} GiB are available')
     return cfg
 
-# %% ../nbs/05_model.ipynb #fbe14ef9
+# %% ../nbs/05_model.ipynb #0201e7f7
 def _kinds():
     "Each argument of `ShowAttendTell` and the type of its default (`vocab_size`, without one, is an int)."
     params = inspect.signature(ShowAttendTell.__init__).parameters
@@ -238,7 +243,8 @@ def check_model_config(cfg, where='model config'):
     if 'vocab_size' not in cfg: raise InputError(f'{where}: vocab_size is missing')
     for k in ('vocab_size', 'embed_dim', 'units'):
         if k in cfg and cfg[k] < 1: raise InputError(f'{where}: {k} must be at least 1, not {cfg[k]}')
-    if not 0 <= cfg.get('dropout', 0.0) < 1: raise InputError(f'{where}: dropout must be in [0, 1), not {cfg["dropout"]}')
+    dropout = cfg.get('dropout', 0.0)
+    if not 0 <= dropout < 1: raise InputError(f'{where}: dropout must be in [0, 1), not {dropout}')
     get_backbone(cfg.get('backbone', 'inception_v3'))  # an unknown name is an error
     return check_model_fits(cfg, where=where)
 
@@ -249,12 +255,13 @@ def build_model(cfg):
     model((np.zeros((1, *shape), 'float32'), np.ones((1, 2), 'int32')))
     return model
 
-# %% ../nbs/05_model.ipynb #6f583aa3
+# %% ../nbs/05_model.ipynb #f1b78296
 def load_weights(model, path, root=None):
     "Load `path` into the built `model`, checked (`check_h5`, and every weight finite); problems name the file."
     check_h5(path, root, max_bytes=int(model.count_params() * 4 * 1.1) + (1 << 20))
     try: model.load_weights(path)
     except (ValueError, OSError, KeyError, TypeError) as e:
         raise InputError(f'{path}: does not fit this model ({str(e)[:150]})') from None
-    if not all(np.isfinite(w).all() for w in model.get_weights()): raise InputError(f'{path}: holds NaN or infinite weights')
+    if not all(np.isfinite(w).all() for w in model.get_weights()):
+        raise InputError(f'{path}: holds NaN or infinite weights')
     return model
