@@ -9,6 +9,8 @@ from pathlib import Path
 
 NBS = Path(__file__).resolve().parents[1]/'nbs'
 TESTS = ('test_eq', 'test_fail', 'test_close', 'test_ne', 'test_is')
+QUIET = ('print', 'append', 'extend', 'update', 'close', 'write', 'write_text', 'write_bytes', 'remove', 'add', 'clear',
+         'sort', 'insert', 'mkdir', 'unlink', 'savefig', 'show', 'set', 'assign')  # calls that return None
 MAX_BYTES = 8 << 20
 
 
@@ -19,7 +21,7 @@ def displays(src):
     except SyntaxError: return False
     if not body or not isinstance(body[-1], ast.Expr): return False
     v = body[-1].value
-    if isinstance(v, ast.Call) and getattr(v.func, 'id', getattr(v.func, 'attr', '')) in TESTS + ('print',): return False
+    if isinstance(v, ast.Call) and getattr(v.func, 'id', getattr(v.func, 'attr', '')) in TESTS + QUIET: return False
     return not isinstance(v, ast.Constant)
 
 

@@ -34,7 +34,8 @@ def situation_env(situation, scratch):
     return env
 
 
-STEADY = [(re.compile(r'/tmp/tmp[\w-]+'), '/tmp/…'), (re.compile(re.escape(str(Path.home()))), '~'),
+STEADY = [(re.compile(r'/tmp/tmp[\w-]+'), '/tmp/…'), (re.compile(r'/tmp/ipykernel_\d+/\d+\.py'), '<cell>'),
+          (re.compile(re.escape(str(Path.home()))), '~'),
           (re.compile(re.escape(str(ROOT))), '.')]
 
 def steady(text):

@@ -28,7 +28,7 @@ def _number(pattern, line):
     m = re.search(pattern, line)
     return float(m.group(1)) if m else float('nan')
 
-# %% ../nbs/10_benchmarks.ipynb #f603eb31
+# %% ../nbs/10_benchmarks.ipynb #d3e52669
 def cnn_flops(model):
     "Forward FLOPs of a Keras CNN for one image: its convolutions and dense layers, from their shapes."
     import keras
@@ -43,7 +43,7 @@ def cnn_flops(model):
         elif isinstance(l, keras.layers.Dense): total += 2 * int(np.prod(l.input.shape[1:])) * l.units
     return int(total)
 
-# %% ../nbs/10_benchmarks.ipynb #6e18034d
+# %% ../nbs/10_benchmarks.ipynb #71089472
 def decoder_flops(cfg):
     "Forward FLOPs of a `ShowAttendTell` configuration, per image, per word of a caption, and per projected word."
     from image_caption_attention.features import get_backbone
@@ -58,11 +58,12 @@ def decoder_flops(cfg):
     image = stem + 2 * L * C * E + 2 * L * E * U + (2 * E * S if cfg.get('init_from_mean') else 0)
     attend = 2 * U * U + 4 * L * U + 2 * L * E  # query, tanh(keys + query) and V·, context
     gru = lambda i: 2 * 3 * U * (i + U)
-    word = attend + (gru(E) + gru(E) if cfg.get('language_gru') else gru(2 * E))
+    where = 2 if cfg.get('location_feedback') else 0  # the position fed back
+    word = attend + (gru(E + where) + gru(E + where) if cfg.get('language_gru') else gru(2 * E + where))
     output = 2 * U * U + 2 * U * V + (2 * E * U if cfg.get('deep_output') else 0)
     return {'image': image, 'word': word, 'output': output}
 
-# %% ../nbs/10_benchmarks.ipynb #f134fd98
+# %% ../nbs/10_benchmarks.ipynb #1b7f353e
 def train_flops(cfg, images, steps, captions, real_words):
     "FLOPs of training on a batch: `images` encoded, `captions × steps` words, `real_words` projected; ×3 for backward."
     f = decoder_flops(cfg)
@@ -73,7 +74,7 @@ def decode_flops(cfg, images, max_len, beam=1):
     f = decoder_flops(cfg)
     return images * f['image'] + images * beam * max_len * (f['word'] + f['output'])
 
-# %% ../nbs/10_benchmarks.ipynb #7b9da649
+# %% ../nbs/10_benchmarks.ipynb #659ebf2b
 def matmul_rate(n=2048, repeats=5):
     "FLOP/s of this machine's float32 matrix product of two n×n matrices (the best of `repeats`)."
     import tensorflow as tf
@@ -108,7 +109,7 @@ def _caption_tokens(captions, preset, vocab, images):
     toks = [clean_caption(c, PRESETS[preset]) for c in df.caption]
     return names, df.image, toks, Vocabulary.fit(toks, vocab - 1)
 
-# %% ../nbs/10_benchmarks.ipynb #48a08410
+# %% ../nbs/10_benchmarks.ipynb #c6df0da1
 def bench_train(captions, # a caption file or dataset folder: the real caption lengths
                 batch=64, vocab=5001, embed=256, units=512, # the write-up's sizes
                 preset='seed', # text preset of the captions
@@ -121,7 +122,12 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
     "Measure the training step; returns a dict of figures (and prints them)."
     import keras
     from image_caption_attention.training import caption_dataset, Trainer
-    from image_caption_attention.model import ShowAttendTell
+    from image_caption_attention.model import ShowAttendTell, check_model_fits
+    from image_caption_attention.files import InputError
+    if captions_per_image > batch:
+        raise InputError(f'{captions_per_image} captions per image do not fit in a batch of {batch}')
+    cfg = dict(vocab_size=vocab, embed_dim=embed, units=units, backbone=backbone)
+    check_model_fits(cfg, training=True, where='the model')
     out = {}
     if yardstick:
         line = run_yardstick(yardstick, '--batch', batch, '--vocab', vocab, '--steps', 5)
@@ -132,7 +138,6 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
     names, image_of, toks, voc = _caption_tokens(captions, preset, vocab, images)
     store = _store_of_random_features(names, backbone, store_dir)
     keras.utils.set_random_seed(0)
-    cfg = dict(vocab_size=vocab, embed_dim=embed, units=units, backbone=backbone)
     trainer = Trainer(ShowAttendTell(**cfg))
     k = captions_per_image if captions_per_image > 1 else None
     it = iter(caption_dataset(store, image_of, voc.encode(toks), batch, True, 0, k).repeat())
@@ -170,8 +175,13 @@ def bench_decode(images=256, # images captioned per beam width
     "Measure batched decoding (images/s) for each beam width; returns a dict of figures (and prints them)."
     import keras
     from image_caption_attention.inference import Captioner
-    from image_caption_attention.model import build_model
+    from image_caption_attention.model import build_model, check_model_fits, memory_available
     from image_caption_attention.text import Vocabulary
+    from image_caption_attention.files import InputError
+    check_model_fits(dict(vocab_size=vocab, embed_dim=embed, units=units), where='the model')
+    if (need := images * 64 * 2048 * 4) > memory_available() / 2:
+        raise InputError(f'{images:,} images of features need {need / 2**30:,.1f} GiB; '
+                         f'{memory_available() / 2**30:,.1f} are available')
     out = {}
     if yardstick:
         line = run_yardstick(yardstick, '--vocab', vocab, '--maxlen', max_len)
@@ -198,7 +208,7 @@ def bench_decode(images=256, # images captioned per beam width
     print(f'this machine\'s float32 matmul: {rate / 1e9:.0f} GFLOP/s')
     return out
 
-# %% ../nbs/10_benchmarks.ipynb #c7f796c0
+# %% ../nbs/10_benchmarks.ipynb #3794b9a9
 KAGGLE_GPUS = {'T4': 8.1e12, 'P100': 9.3e12}  # float32 peak FLOP/s of Kaggle's GPUs
 GPU_SHARE = {'features': 0.40, 'training': 0.15, 'decoding': 0.05}  # assumed share of the peak each stage reaches
 
@@ -232,7 +242,7 @@ def measure_rates(recipe, vocab=5001, steps=12, images=8):
     rates['decoding'] = decode_flops(cfg, 16, steps + 2, 3) / _timed(lambda: cap.decode(feats, beam=3))
     return rates
 
-# %% ../nbs/10_benchmarks.ipynb #f8039ae0
+# %% ../nbs/10_benchmarks.ipynb #6370109f
 def estimate_run(recipe, # the `Recipe` trained
                  rates, # FLOP/s here of each kind of work (`measure_rates`)
                  n_images=8091, train_images=5825, val_images=648, test_images=1619, # Flickr8k on Kaggle, 80:20

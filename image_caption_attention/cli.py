@@ -4,29 +4,31 @@
 
 # %% ../nbs/09_cli.ipynb #a9909620
 from __future__ import annotations
-import argparse, contextlib, dataclasses, json, math, os, sys, tempfile, time
+import argparse, contextlib, dataclasses, errno, json, math, os, sys, tempfile, time
 from pathlib import Path
 from . import USER_TF_LOG_LEVEL
 from .files import InputError, check_folder_path, quiet_stderr
 os.environ['TF_CPP_MIN_LOG_LEVEL'] = USER_TF_LOG_LEVEL or '3'  # read by TensorFlow when it is first imported
 
 # %% auto #0
-__all__ = ['positive', 'count', 'fraction', 'non_negative', 'learning_rate', 'RECIPE_NAMES', 'BACKBONE_NAMES', 'HELD_OUT',
-           'TARGETS', 'RUN_SCHEMA', 'EXIT_CODES', 'COMMANDS', 'UsageError', 'int_at_least', 'number_in', 'beam_list',
-           'check_output_dir', 'import_tensorflow_quietly', 'add_recipe_options', 'recipe_from_args', 'demo_datasets',
-           'shape_scores', 'run_demo', 'print_report', 'map_names', 'run_caption', 'run_train', 'run_evaluate',
-           'OneLineParser', 'build_parser', 'main']
+__all__ = ['positive', 'count', 'size', 'seed', 'fraction', 'non_negative', 'learning_rate', 'RUN_PARTS', 'RECIPE_NAMES',
+           'BACKBONE_NAMES', 'HELD_OUT', 'TARGETS', 'RUN_SCHEMA', 'EXIT_CODES', 'ESCAPES', 'COMMANDS', 'UsageError',
+           'int_at_least', 'number_in', 'beam_list', 'check_output_dir', 'check_run_parts', 'import_tensorflow_quietly',
+           'add_recipe_options', 'recipe_from_args', 'demo_datasets', 'shape_scores', 'train_demo', 'demo_report',
+           'run_demo', 'print_report', 'map_names', 'run_caption', 'run_train', 'run_evaluate', 'OneLineParser',
+           'build_parser', 'main']
 
-# %% ../nbs/09_cli.ipynb #c82ecf37
+# %% ../nbs/09_cli.ipynb #2d207036
 class UsageError(ValueError):
     "A problem with what the user asked for; `ica` prints it without a traceback."
 
-def int_at_least(lo):
-    "An argparse type: an integer ≥ `lo`."
+def int_at_least(lo, hi=None):
+    "An argparse type: an integer ≥ `lo` (and ≤ `hi`)."
     def parse(s):
         try: v = int(s)
         except ValueError: raise argparse.ArgumentTypeError(f'{s!r} is not an integer') from None
         if v < lo: raise argparse.ArgumentTypeError(f'must be at least {lo}, not {v}')
+        if hi is not None and v > hi: raise argparse.ArgumentTypeError(f'must be at most {hi:,}, not {v}')
         return v
     return parse
 
@@ -45,6 +47,7 @@ def number_in(lo, hi, lo_open=False, hi_open=False):
     return parse
 
 positive, count = int_at_least(1), int_at_least(0)
+size, seed = int_at_least(1, 1_000_000), int_at_least(0, 2**32 - 1)  # what Recipe and Keras' random seed accept
 fraction, non_negative, learning_rate = number_in(0, 1, hi_open=True), number_in(0, None), number_in(0, 1, True, True)
 
 def beam_list(s):
@@ -62,18 +65,27 @@ def check_output_dir(out, force=False, create=True):
     if create: out.mkdir(parents=True, exist_ok=True)
     return out
 
-# %% ../nbs/09_cli.ipynb #21f2f4a4
+# %% ../nbs/09_cli.ipynb #a1648726
+RUN_PARTS = ('run.json', 'features', 'checkpoints', 'model')
+
+def check_run_parts(out):
+    "Refuse a run folder whose parts are links: what the program writes there must stay inside it."
+    for part in RUN_PARTS:
+        if (out/part).is_symlink(): raise UsageError(f'{out/part}: a link; refused (a run writes only inside {out})')
+
+# %% ../nbs/09_cli.ipynb #d9edfcde
 def import_tensorflow_quietly():
     "Import TensorFlow with file descriptor 2 on /dev/null while its libraries load."
     if 'tensorflow' in sys.modules: return
     with quiet_stderr(): import tensorflow  # noqa: F401
 
-# %% ../nbs/09_cli.ipynb #86947a8c
+# %% ../nbs/09_cli.ipynb #c514eba6
 RECIPE_NAMES = ('write-up', 'flickr8k', 'demo')
 BACKBONE_NAMES = ('inception_v3', 'resnet50', 'efficientnet_b0', 'mobilenet_v3_large', 'small_cnn')
 _SWITCHES = {'init-from-mean': 'the first state from the mean of the image features',
              'deep-output': 'the attended context also feeds the output layers',
-             'language-gru': 'two word-only GRUs: one attends, one speaks'}
+             'language-gru': 'two word-only GRUs: one attends, one speaks',
+             'location-feedback': 'the recurrence is told where it looked at the previous word'}
 
 def add_recipe_options(p, default):
     "The options of a `Recipe`, on the argparse parser `p`; each defaults to the recipe's value."
@@ -82,16 +94,16 @@ def add_recipe_options(p, default):
     g.add_argument('--recipe', default=default, choices=RECIPE_NAMES,
                    help=f'named recipe to start from (default: {default})')
     g.add_argument('--backbone', choices=BACKBONE_NAMES, help='image encoder')
-    g.add_argument('--embed', type=positive, help='encoder and word embedding size')
-    g.add_argument('--units', type=positive, help='attention and GRU units')
+    g.add_argument('--embed', type=size, help='encoder and word embedding size')
+    g.add_argument('--units', type=size, help='attention and GRU units')
     g.add_argument('--dropout', type=fraction, help='dropout before the output layers, in [0, 1)')
     for flag, h in _SWITCHES.items():
         g.add_argument(f'--{flag}', action=argparse.BooleanOptionalAction, default=None, help=h)
     g.add_argument('--weight-decay', type=non_negative, help='decoupled weight decay (AdamW)')
     g.add_argument('--attention-reg', type=non_negative, help='λ of the doubly stochastic attention penalty')
     g.add_argument('--lr', type=learning_rate, help='Adam learning rate')
-    g.add_argument('--batch', type=positive, help='captions per batch')
-    g.add_argument('--epochs', type=positive, help='most epochs to train')
+    g.add_argument('--batch', type=size, help='captions per batch')
+    g.add_argument('--epochs', type=size, help='most epochs to train')
     g.add_argument('--patience', type=count,
                    help='stop after this many epochs without a better validation loss (0: never)')
 
@@ -100,10 +112,11 @@ def recipe_from_args(a):
     from image_caption_attention.training import RECIPES
     return RECIPES[a.recipe].but(
         backbone=a.backbone, embed_dim=a.embed, units=a.units, dropout=a.dropout, init_from_mean=a.init_from_mean,
-        deep_output=a.deep_output, language_gru=a.language_gru, weight_decay=a.weight_decay,
+        deep_output=a.deep_output, language_gru=a.language_gru, location_feedback=a.location_feedback,
+        weight_decay=a.weight_decay,
         attention_reg=a.attention_reg, learning_rate=a.lr, batch_size=a.batch, epochs=a.epochs, patience=a.patience)
 
-# %% ../nbs/09_cli.ipynb #c2dffe0f
+# %% ../nbs/09_cli.ipynb #bedc48ca
 HELD_OUT = (('red', 'circle'), ('blue', 'triangle'))  # never seen together in training
 
 def demo_datasets(out, n_images, seed, held_out=HELD_OUT, n_unseen=200):
@@ -113,24 +126,18 @@ def demo_datasets(out, n_images, seed, held_out=HELD_OUT, n_unseen=200):
     if not (held_out and n_unseen): return data_dir, None
     return data_dir, make_shapes_dataset(out/'unseen', n_images=n_unseen, seed=seed + 1, only=held_out, prefix='unseen')
 
-# %% ../nbs/09_cli.ipynb #36ecd9f3
+# %% ../nbs/09_cli.ipynb #b49843e6
 def shape_scores(data_dir, # the shapes dataset the captions are of
                  images, caps, # image names and their captions
                  unseen_dir, # a dataset of the held-out pairs, or None
                  cap, # the `Captioner`, to caption the unseen images
                  store_root, # where their features go
                  held_out=HELD_OUT):
-    "Content accuracy and pointing game on held-out images; naming of never-seen combinations."
+    "What the captions get right about each scene (`scene_scores`); naming of never-seen combinations."
     import numpy as np
-    from image_caption_attention.shapes import load_boxes, boxes_image_size, content_correct, pointing_game, names_combo
+    from image_caption_attention.shapes import load_boxes, boxes_image_size, scene_scores, names_combo
     from image_caption_attention.features import extract_features
-    boxes, size = load_boxes(data_dir), boxes_image_size(data_dir)
-    hits = trials = 0; chance = []
-    for name, c in zip(images, caps):
-        h, n, ch = pointing_game(c.words, c.attention, boxes[name], size); hits += h; trials += n; chance += ch
-    r = {'content_accuracy': float(np.mean([content_correct(c.words, boxes[n]) for n, c in zip(images, caps)])),
-         'pointing_game': hits / max(trials, 1), 'pointing_chance': float(np.mean(chance)) if chance else 0.0,
-         'pointing_trials': trials}
+    r = scene_scores(list(zip(images, caps)), load_boxes(data_dir), boxes_image_size(data_dir))
     if unseen_dir:
         ub = load_boxes(unseen_dir)
         names = sorted(ub)
@@ -144,7 +151,39 @@ def shape_scores(data_dir, # the shapes dataset the captions are of
                  held_out=[' '.join(h) for h in held_out], unseen_samples=[c.text for c in ucaps[:3]])
     return r
 
-# %% ../nbs/09_cli.ipynb #0d585e82
+# %% ../nbs/09_cli.ipynb #13dfff1a
+def train_demo(data, recipe, out, seed=0, progress=True):
+    "`(Captioner, history)`: `recipe`'s model trained on `data`, its best weights, its loss curve in `out/loss.png`."
+    from image_caption_attention.training import plot_history
+    from image_caption_attention.model import load_weights
+    from image_caption_attention.inference import Captioner
+    model = recipe.model(len(data.vocab))
+    hist = recipe.trainer(model, seed=seed).fit(
+        data.epochs('train', recipe.batch_size, seed=seed, captions_per_image=5),
+        data.dataset('val', 250, captions_per_image=5),
+        epochs=recipe.epochs, ckpt_dir=out/'checkpoints', patience=recipe.patience, progress=progress)
+    load_weights(model, out/'checkpoints'/'best.weights.h5')
+    plot_history(hist).figure.savefig(out/'loss.png', dpi=80)
+    meta = {'preset': 'default', 'split': 'random'}
+    return Captioner(model, data.vocab, max_len=data.max_len, meta=meta, recipe=recipe), hist
+
+def demo_report(data, cap, hist, beam=1):
+    "`(test images, their captions, report)`: the report holds BLEU, the diagnostics, speed and samples."
+    from image_caption_attention.evaluation import bleu_scores, caption_diagnostics
+    images = list(data.test.image.unique())
+    t0 = time.time(); caps = cap.caption_features(data.store[images], beam=beam); decode_s = time.time() - t0
+    refs = data.references('test')
+    hyps, ref_list = [c.words for c in caps], [refs[i] for i in images]
+    report = {'images': {'train': int(data.train.image.nunique()), 'test': len(images)}, 'vocabulary': len(data.vocab),
+              'recipe': dataclasses.asdict(cap.recipe), 'epochs_run': len(hist['loss']),
+              'final_train_loss': hist['loss'][-1], 'best_val_loss': min(hist['val_loss']),
+              'decoding': 'greedy' if beam == 1 else f'beam {beam}', 'decode_images_per_s': len(images) / decode_s,
+              **{k: round(v, 2) for k, v in bleu_scores(ref_list, hyps).items()},
+              'diagnostics': caption_diagnostics(hyps, ref_list),
+              'samples': [(n, c.text, ' '.join(refs[n][0])) for n, c in list(zip(images, caps))[:5]]}
+    return images, caps, report
+
+# %% ../nbs/09_cli.ipynb #05cdd627
 def run_demo(out='ica_demo', # the folder everything goes into
              recipe=None, # the `demo` recipe by default
              n_images=2500, seed=0,
@@ -156,16 +195,16 @@ def run_demo(out='ica_demo', # the folder everything goes into
              n_unseen=200): # images of the held-out pairs
     "The whole pipeline on the embedded shapes dataset; returns the report written to `out/report.json`."
     import keras
-    from image_caption_attention.training import RECIPES, check_recipe, prepare_data, plot_history
-    from image_caption_attention.model import check_model_fits, load_weights
-    from image_caption_attention.inference import Captioner, plot_attention
-    from image_caption_attention.evaluation import bleu_scores, caption_diagnostics
+    from image_caption_attention.training import RECIPES, check_recipe, prepare_data
+    from image_caption_attention.model import check_model_fits
+    from image_caption_attention.inference import check_save_target, plot_attention
     import matplotlib; matplotlib.use('Agg')
     recipe = check_recipe(dataclasses.asdict(recipe or RECIPES['demo']), 'recipe')
     if n_images < 10 or beam < 1 or n_maps < 0 or n_unseen < 0:
         raise UsageError('need images ≥ 10, beam ≥ 1, maps ≥ 0, unseen ≥ 0')
-    check_model_fits(recipe.model_config(100), training=True, where='ica demo')
+    check_model_fits(recipe.model_config(100), training=True, where='the model')
     out, t0 = check_output_dir(out, force), time.time()
+    check_run_parts(out); check_save_target(out/'model')  # with --force: nothing of the user's is in the way
     keras.utils.set_random_seed(seed)
     say = print if progress else (lambda *a, **k: None)
     say(f'1/5 generating {n_images} images in {out/"data"}')
@@ -174,27 +213,10 @@ def run_demo(out='ica_demo', # the folder everything goes into
     data = prepare_data(data_dir, out/'features', recipe.backbone, preset='default', split='random', progress=progress)
     say(f'3/5 training on {len(data.train):,} captions of {data.train.image.nunique():,} images, '
         f'{len(data.vocab)} words')
-    model = recipe.model(len(data.vocab))
-    hist = recipe.trainer(model, seed=seed).fit(
-        data.epochs('train', recipe.batch_size, seed=seed, captions_per_image=5),
-        data.dataset('val', 250, captions_per_image=5),
-        epochs=recipe.epochs, ckpt_dir=out/'checkpoints', patience=recipe.patience, progress=progress)
-    load_weights(model, out/'checkpoints'/'best.weights.h5')
-    plot_history(hist).figure.savefig(out/'loss.png', dpi=80)
-    say('4/5 captioning held-out images')
-    meta = {'preset': 'default', 'split': 'random'}
-    cap = Captioner(model, data.vocab, max_len=data.max_len, meta=meta, recipe=recipe)
+    cap, hist = train_demo(data, recipe, out, seed, progress)
     cap.save(out/'model')
-    images = list(data.test.image.unique())
-    t1 = time.time(); caps = cap.caption_features(data.store[images], beam=beam); decode_s = time.time() - t1
-    refs = data.references('test')
-    hyps, ref_list = [c.words for c in caps], [refs[i] for i in images]
-    report = {'images': {'train': int(data.train.image.nunique()), 'test': len(images)}, 'vocabulary': len(data.vocab),
-              'recipe': dataclasses.asdict(recipe), 'epochs_run': len(hist['loss']),
-              'final_train_loss': hist['loss'][-1], 'best_val_loss': min(hist['val_loss']),
-              'decoding': 'greedy' if beam == 1 else f'beam {beam}', 'decode_images_per_s': len(images) / decode_s,
-              **{k: round(v, 2) for k, v in bleu_scores(ref_list, hyps).items()},
-              'diagnostics': caption_diagnostics(hyps, ref_list)}
+    say('4/5 captioning held-out images')
+    images, caps, report = demo_report(data, cap, hist, beam)
     report.update(shape_scores(data_dir, images, caps, unseen_dir, cap, out/'features', held_out))
     say('5/5 attention maps')
     (out/'attention').mkdir(exist_ok=True)
@@ -202,11 +224,11 @@ def run_demo(out='ica_demo', # the folder everything goes into
         plot_attention(data.image_root/name, c, fname=out/'attention'/f'{Path(name).stem}.png')
     report['seconds'] = round(time.time() - t0, 1)
     (out/'report.json').write_text(json.dumps(report, indent=1))
-    report['samples'] = [(n, c.text, ' '.join(refs[n][0])) for n, c in list(zip(images, caps))[:5]]
     return report
 
-# %% ../nbs/09_cli.ipynb #8829b063
-TARGETS = {'BLEU-4': 70, 'content_accuracy': 0.90, 'pointing_game': 0.85, 'unseen_combo_accuracy': 0.50}
+# %% ../nbs/09_cli.ipynb #990b23c8
+TARGETS = {'scene_accuracy': 0.85, 'relation_accuracy': 0.90, 'strict_pointing': 0.75, 'content_accuracy': 0.98,
+           'unseen_combo_accuracy': 0.85}  # of the default demo, greedy, on the mean of three seeds
 
 def print_report(report, out, file=None):
     "The demo's results, as `ica demo` prints them."
@@ -215,8 +237,10 @@ def print_report(report, out, file=None):
     for name, text, ref in report.get('samples', []): say(f'  {name}: {text}\n      reference: {ref}')
     say('\n' + '  '.join(f'{k} {report[k]:.1f}' for k in ('BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4')))
     for k, t in TARGETS.items():
-        chance = f', chance {report["pointing_chance"]:.2f}' if k == 'pointing_game' else ''
+        chance = f', chance {report[k + "_chance"]:.2f}' if k + '_chance' in report else ''
         if k in report: say(f'{k:>22}: {report[k]:.3g}   (target ≥ {t}{chance})')
+    say(f'{"binding errors":>22}: {report["binding_errors"]} of {report["images"]["test"]} captions; '
+        f'pointing with a cell of slack {report["pointing"]:.3g} (chance {report["pointing_chance"]:.2f})')
     d = report['diagnostics']
     say(f'distinct captions {d["distinct_share"]:.0%}, {d["words_used"]} words used, '
         f'mean length {d["mean_length"]:.1f}')
@@ -243,13 +267,14 @@ def run_caption(images, model_dir, beam=3, attention_out=None, force=False):
     if attention_out:
         try: check_folder_path(attention_out)
         except InputError as e: raise UsageError(f'--attention-out: {e}') from None
-        taken = [str(m) for m in maps if m.exists()]
+        taken = [str(m) for m in maps if m.exists() or m.is_symlink()]
         if taken and not force:
             raise UsageError(f'{taken[0]} exists ({len(taken)} map(s) would be overwritten); '
                              'pass --force or another --attention-out')
     cap = Captioner.load(model_dir)
+    if beam > len(cap.vocab): raise UsageError(f'--beam {beam} is wider than the vocabulary ({len(cap.vocab)} words)')
+    if attention_out: Path(attention_out).mkdir(parents=True, exist_ok=True)  # before the work: it may be refused
     caps = cap.caption(list(images), beam=beam)
-    if attention_out: Path(attention_out).mkdir(parents=True, exist_ok=True)
     for p, c, m in zip(images, caps, maps):
         if c is not None and m is not None: plot_attention(p, c, fname=m)
     return list(zip(images, caps))
@@ -270,8 +295,11 @@ def _run_settings(out, recipe, preset, split, seed, resume):
         preset, split, seed = run['preset'], run['split'], run['seed']
     else: recipe = check_recipe(dataclasses.asdict(recipe or RECIPES['flickr8k']), 'recipe')
     if preset not in PRESETS: raise InputError(f'unknown preset {preset!r}: {", ".join(PRESETS)}')
+    if split not in (None, 'random', 'official', 'karpathy'): raise InputError(f'unknown split {split!r}')
+    if not 0 <= seed < 2**32: raise InputError(f'seed must be in 0..2**32 - 1, not {seed}')
     return recipe, preset, split, seed
 
+# %% ../nbs/09_cli.ipynb #485f4887
 def run_train(data, # a dataset folder or caption file of any known layout
               out, # the run's folder
               recipe=None, # the `flickr8k` recipe by default
@@ -282,7 +310,7 @@ def run_train(data, # a dataset folder or caption file of any known layout
     "Train on a dataset folder; writes `out/{run.json,features,checkpoints,model}` and returns the history."
     import keras
     from image_caption_attention.data import load_captions
-    from image_caption_attention.training import prepare_data
+    from image_caption_attention.training import prepare_data, training_splits
     from image_caption_attention.model import check_model_fits, load_weights
     from image_caption_attention.inference import Captioner
     from image_caption_attention.features import FeatureExtractor, get_backbone
@@ -291,9 +319,11 @@ def run_train(data, # a dataset folder or caption file of any known layout
     if not Path(data).exists(): raise UsageError(f'no such dataset folder or caption file: {data}')
     recipe, preset, split, seed = _run_settings(out, recipe, preset, split, seed, resume)
     recipe = recipe.but(epochs=epochs)
-    check_model_fits(recipe.model_config(PRESETS[preset].top_k + 1), training=True, where='ica train')
+    check_model_fits(recipe.model_config(PRESETS[preset].top_k + 1), training=True, where='the model')
     if not resume: check_output_dir(out, force, create=False)
+    check_run_parts(out)
     table = load_captions(data)  # read (and checked) before anything is written
+    training_splits(table, preset, split, quiet=True)  # enough images for every split
     extractor = FeatureExtractor(recipe.backbone, weights) if get_backbone(recipe.backbone).pretrained else None
     if not resume:
         check_output_dir(out, force)
@@ -305,19 +335,25 @@ def run_train(data, # a dataset folder or caption file of any known layout
     batches = d.epochs('train', recipe.batch_size, seed, captions_per_image=5)
     hist = recipe.trainer(model, seed=seed).fit(batches, d.dataset('val', 256), recipe.epochs, out/'checkpoints',
                                                  recipe.patience, progress, resume=resume)
+    if not (out/'checkpoints'/'best.weights.h5').exists(): return hist  # stopped before its first epoch ended
     load_weights(model, out/'checkpoints'/'best.weights.h5')
     meta = {'preset': preset, 'split': split}
     Captioner(model, d.vocab, extractor, max_len=d.max_len, meta=meta, recipe=recipe).save(out/'model')
     return hist
 
-# %% ../nbs/09_cli.ipynb #1c69e658
+# %% ../nbs/09_cli.ipynb #9e7801c7
 def run_evaluate(model_dir, data, split='test', beams=(1, 3, 5), features=None):
     "Score a saved model on a split of a dataset folder; the table."
     from image_caption_attention.inference import Captioner
     from image_caption_attention.training import prepare_data
     from image_caption_attention.evaluation import evaluate_captioner
     if not Path(data).exists(): raise UsageError(f'no such dataset folder or caption file: {data}')
+    if features:
+        try: check_folder_path(features)
+        except InputError as e: raise UsageError(f'--features: {e}') from None
     cap = Captioner.load(model_dir)
+    if max(beams) > len(cap.vocab):
+        raise UsageError(f'a beam of {max(beams)} is wider than the vocabulary ({len(cap.vocab)} words)')
     with tempfile.TemporaryDirectory(prefix='ica-features-') as tmp:
         extractor = cap.extractor if cap.backbone.pretrained else None
         d = prepare_data(data, features or tmp, cap.backbone.name, cap.meta.get('preset', 'default'),
@@ -336,7 +372,7 @@ def _demo_parser(sub):
     d = sub.add_parser('demo', help='train and evaluate on the embedded shapes dataset (a few minutes on a CPU)')
     d.add_argument('--out', default='ica_demo', help='output folder (default: ica_demo)')
     d.add_argument('--images', type=int_at_least(10), default=2500, help='number of generated images (default 2500)')
-    d.add_argument('--seed', type=int, default=0, help='random seed of the data and the training (default 0)')
+    d.add_argument('--seed', type=seed, default=0, help='random seed of the data and the training (default 0)')
     d.add_argument('--beam', type=positive, default=1, help='beam width for the held-out captions (default 1: greedy)')
     d.add_argument('--force', action='store_true', help='write into a non-empty output folder')
     add_recipe_options(d, 'demo')
@@ -351,7 +387,7 @@ def _caption_parser(sub):
     c.add_argument('--attention-out', help='folder for attention-map PNGs, one per image')
     c.add_argument('--force', action='store_true', help='overwrite attention maps already in --attention-out')
 
-# %% ../nbs/09_cli.ipynb #88d87c7a
+# %% ../nbs/09_cli.ipynb #9f92299e
 def _train_parser(sub):
     t = sub.add_parser('train', help='train on a dataset folder (any known caption layout)')
     t.add_argument('--data', required=True, help='dataset folder or caption file, e.g. /kaggle/input/flickr8k')
@@ -360,7 +396,7 @@ def _train_parser(sub):
                    help='text cleaning and split (see the Text chapter)')
     t.add_argument('--split', choices=['random', 'official', 'karpathy'], help="override the preset's split")
     t.add_argument('--weights', default='imagenet', help='imagenet, or a local weights file of the backbone')
-    t.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
+    t.add_argument('--seed', type=seed, default=0, help='random seed (default 0)')
     t.add_argument('--resume', action='store_true',
                    help='continue the run in --out with its own settings (--epochs may extend it)')
     t.add_argument('--force', action='store_true', help='write into a non-empty --out')
@@ -374,7 +410,7 @@ def _evaluate_parser(sub):
     e.add_argument('--beams', type=beam_list, default=[1, 3, 5], help='comma-separated beam widths (default 1,3,5)')
     e.add_argument('--features', help='keep the extracted features in this folder (default: a temporary one, removed)')
 
-# %% ../nbs/09_cli.ipynb #eb03ab40
+# %% ../nbs/09_cli.ipynb #fede46f2
 def _bench_parser(sub):
     bench = sub.add_parser('bench', help='measure training or decoding speed')
     bench = bench.add_subparsers(dest='what', required=True)
@@ -409,17 +445,19 @@ def build_parser():
     for add in (_demo_parser, _caption_parser, _train_parser, _evaluate_parser, _bench_parser): add(sub)
     return p
 
-# %% ../nbs/09_cli.ipynb #86d616f1
+# %% ../nbs/09_cli.ipynb #e7df221f
 def _demo(a):
     with contextlib.redirect_stdout(sys.stderr):  # progress is not a result
         report = run_demo(a.out, recipe_from_args(a), n_images=a.images, seed=a.seed, beam=a.beam, force=a.force)
     print_report(report, a.out)
     return 0
 
+ESCAPES = str.maketrans({'\t': '\\t', '\n': '\\n', '\r': '\\r'})  # a line per image, whatever its name
+
 def _caption(a):
     res = run_caption(a.images, a.model, a.beam, a.attention_out, a.force)
     for p, c in res:
-        if c is not None: print(f'{p}\t{c.text}')
+        if c is not None: print(f'{str(p).translate(ESCAPES)}\t{c.text}')
     return 0 if all(c is not None for _, c in res) else 1
 
 def _train(a):
@@ -427,6 +465,8 @@ def _train(a):
         hist = run_train(a.data, a.out, recipe_from_args(a), a.preset, a.split, a.weights, a.seed, a.resume,
                          a.epochs if a.resume else None, a.force)
     model = Path(a.out)/'model'
+    if 'stopped' in hist and not hist['val_loss']:
+        print(f'{hist["stopped"]}; no epoch ended, no model written'); return 1
     if 'stopped' in hist: print(f'{hist["stopped"]}; the model in {model} has the best weights'); return 1
     print(f'model written to {model} (best validation loss {min(hist["val_loss"]):.3f})')
     return 0
@@ -449,17 +489,21 @@ def _bench(a):
 
 COMMANDS = {'demo': _demo, 'caption': _caption, 'train': _train, 'evaluate': _evaluate, 'bench': _bench}
 
-# %% ../nbs/09_cli.ipynb #7075c125
+# %% ../nbs/09_cli.ipynb #39e14651
 def main(argv=None):
     "Entry point of the `ica` console script; returns the exit status."
     a = build_parser().parse_args(argv)
-    def fail(e, code): print(f'ica {a.command}: {e}', file=sys.stderr); return code
+    def fail(e, code): print(f'ica {a.command}: {" ".join(str(e).split())}', file=sys.stderr); return code
     try:
         import_tensorflow_quietly()
         return COMMANDS[a.command](a)
     except (UsageError, InputError) as e: return fail(e, 2)
+    except OSError as e:  # the machine's answer to a path the user gave: unwritable, too long, no space left
+        said = f'{e.filename}: {e.strerror}' if e.filename and e.strerror else str(e)
+        return fail(said, 1 if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO) else 2)
     except KeyboardInterrupt:
-        return fail('interrupted' + (' (ica train --resume continues the run)' if a.command == 'train' else ''), 130)
+        resumable = a.command == 'train' and (Path(a.out)/'checkpoints'/'latest.json').exists()
+        return fail('interrupted' + (' (ica train --resume continues the run)' if resumable else ''), 130)
     except RuntimeError as e:  # pretrained weights that cannot be had: the message says what to do
         from image_caption_attention.features import WeightsUnavailable
         if not isinstance(e, WeightsUnavailable): raise

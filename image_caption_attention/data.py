@@ -9,14 +9,15 @@ from collections import Counter
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .files import InputError, admit_file, check_schema, parse_json, read_bytes
+from .files import InputError, admit_file, as_path, check_schema, inside, parse_json, read_bytes
 
 # %% auto #0
-__all__ = ['FLICKR8K_CANDIDATES', 'IMAGE_EXTS', 'MAX_CAPTION_CHARS', 'KARPATHY_SCHEMA', 'COCO_SCHEMA', 'LAYOUTS', 'IMAGE_DIRS',
-           'SPLIT_FILES', 'find_flickr8k', 'CaptionFileError', 'read_lines', 'image_name_problem', 'caption_problem',
-           'tidy_captions', 'read_kaggle_captions', 'read_flickr8k_token', 'read_karpathy_json',
-           'read_flickr30k_results', 'read_coco_captions', 'sniff_layout', 'reader_for', 'load_captions',
-           'split_by_image', 'row_split_leak', 'find_split_files', 'split_dataset', 'plot_length_distribution']
+__all__ = ['FLICKR8K_CANDIDATES', 'MAX_TEXT_BYTES', 'MAX_CAPTION_ROWS', 'IMAGE_EXTS', 'MAX_CAPTION_CHARS', 'KARPATHY_SCHEMA',
+           'COCO_SCHEMA', 'LAYOUTS', 'IMAGE_DIRS', 'SPLIT_FILES', 'find_flickr8k', 'CaptionFileError', 'read_lines',
+           'image_name_problem', 'caption_problem', 'tidy_captions', 'read_kaggle_captions', 'read_flickr8k_token',
+           'read_karpathy_json', 'read_flickr30k_results', 'read_coco_captions', 'sniff_layout', 'reader_for',
+           'load_captions', 'split_by_image', 'row_split_leak', 'find_split_files', 'split_dataset',
+           'plot_length_distribution']
 
 # %% ../nbs/02_data.ipynb #0abef0fa
 FLICKR8K_CANDIDATES = ('/kaggle/input/flickr8k', '/content/flickr8k', '~/data/flickr8k')
@@ -40,9 +41,15 @@ class CaptionFileError(InputError):
 
 def _lines(ns, k=5): return ', '.join(map(str, ns[:k])) + (' ...' if len(ns) > k else '')
 
+MAX_TEXT_BYTES = 256 << 20  # caption text files: Flickr30k's results.csv, the largest in use, is about 20 MB
+MAX_CAPTION_ROWS = 2_000_000  # COCO's training captions are 414,113; each row costs memory in Python
+
 def read_lines(path, root=None):
     "Lines of a text file: a byte-order mark is dropped, CRLF is fine, lines that are not UTF-8 are read as Latin-1."
-    lines = read_bytes(path, root).removeprefix(b'\xef\xbb\xbf').splitlines()
+    data = read_bytes(path, root, MAX_TEXT_BYTES)
+    if (n := data.count(b'\n')) > MAX_CAPTION_ROWS:
+        raise CaptionFileError(f'{path}: {n:,} lines, more than {MAX_CAPTION_ROWS:,}')
+    lines = data.removeprefix(b'\xef\xbb\xbf').splitlines()
     out, bad = [], []
     for i, b in enumerate(lines, 1):
         try: out.append(b.decode('utf-8'))
@@ -50,7 +57,7 @@ def read_lines(path, root=None):
     if bad: warnings.warn(f'{path}: {len(bad)} line(s) are not UTF-8, read as Latin-1 (line {_lines(bad)})')
     return out
 
-# %% ../nbs/02_data.ipynb #d9b325b2
+# %% ../nbs/02_data.ipynb #5a9d1754
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
 MAX_CAPTION_CHARS = 10_000  # Flickr8k's longest caption has 199 characters
 
@@ -69,7 +76,7 @@ def caption_problem(caption):
     if '\x00' in caption: return 'NUL byte in caption'
     return None if re.search(r'\w', caption) else 'empty or punctuation-only caption'
 
-# %% ../nbs/02_data.ipynb #03870c8b
+# %% ../nbs/02_data.ipynb #5650c02e
 def _report(path, skipped, same, df):
     if skipped:
         by = {}
@@ -137,7 +144,7 @@ def read_flickr8k_token(path, root=None):
         if not line.strip(): continue
         key, _, cap = line.partition('\t')
         name, _, k = key.rpartition('#')
-        rows.append((ln, name or key, cap, None, k))
+        rows.append((ln, name or key, cap, None, k if name else None))  # without `#k`, no caption numbers
     return tidy_captions(rows, path)
 
 # %% ../nbs/02_data.ipynb #204bd89f
@@ -155,7 +162,7 @@ def read_karpathy_json(path, root=None):
         rows += [(f'image {n}', name, s.get('raw', ''), split, s.get('sentid', j)) for j, s in sentences]
     return tidy_captions(rows, path)
 
-# %% ../nbs/02_data.ipynb #eb0ada22
+# %% ../nbs/02_data.ipynb #27daa5b0
 def read_flickr30k_results(path, root=None):
     "Read Kaggle's Flickr30k `results.csv` (`image_name| comment_number| comment`)."
     lines = read_lines(path, root)
@@ -210,7 +217,7 @@ def reader_for(f, root=None):
     if not (seen or named): raise CaptionFileError(f'{f}:1: unknown caption layout; known: {", ".join(LAYOUTS)}')
     return LAYOUTS[seen or named]
 
-# %% ../nbs/02_data.ipynb #db688ae9
+# %% ../nbs/02_data.ipynb #25677cd1
 IMAGE_DIRS = ('Images', 'Flicker8k_Dataset', 'Flickr8k_Dataset', 'flickr30k_images', 'images', '.')
 
 def _find_caption_files(d):
@@ -221,9 +228,15 @@ def _find_caption_files(d):
                            '(also under annotations/, Flickr8k_text/ or flickr30k_images/)')
 
 def _find_image_root(base, first):
+    "The image folder: one of `IMAGE_DIRS` in the dataset folder (or beside it, as in Flickr8k's own download)."
     cands = [base/d for d in IMAGE_DIRS] + [base.parent/d for d in IMAGE_DIRS[:-1]]
     found = next((c for c in cands if c.is_dir() and (c/first).exists()), None)
-    return found or (base/'Images' if (base/'Images').is_dir() else base)
+    root = found or (base/'Images' if (base/'Images').is_dir() else base)
+    if root == base: return root
+    home = base if root.parent == base else base.parent  # the folder given, or beside it
+    if not inside(root.resolve(), home):
+        raise InputError(f'{root}: leads outside {home}; refused (give the folder it leads to)')
+    return root
 
 def _drop_missing_images(df, root, src):
     present = {str(p.relative_to(root)).replace(os.sep, '/') for p in root.rglob('*') if p.suffix.lower() in IMAGE_EXTS}
@@ -243,12 +256,14 @@ def _drop_missing_images(df, root, src):
     df.attrs = {**attrs, 'images_without_captions': unused}
     return df
 
-# %% ../nbs/02_data.ipynb #91c9b9cd
+# %% ../nbs/02_data.ipynb #95eec6ef
 def load_captions(path, image_root=None, check_images=True):
     "Captions of a dataset folder or caption file as one table; `attrs['image_root']` is the image folder."
-    path = Path(path)
-    if not path.exists(): raise InputError(f'{path}: no such file or folder')
-    base = path if path.is_dir() else path.parent
+    path = as_path(path, 'the dataset')
+    try: found, is_dir = path.exists(), path.is_dir()
+    except OSError as e: raise InputError(f'{path}: cannot be read ({e.strerror})') from None
+    if not found: raise InputError(f'{path}: no such file or folder')
+    base = path if is_dir else path.parent
     files = _find_caption_files(path) if path.is_dir() else [path]
     for f in files: admit_file(f, base)  # a regular file inside the dataset folder: no device, pipe or link out
     parts = [reader_for(f, base)(f, base) for f in files]
@@ -295,7 +310,10 @@ def split_dataset(df, how='random', test_size=0.2, random_state=24, text_dir=Non
         return dict(zip(('train', 'test'), split_by_image(df, test_size, random_state)))
     if how == 'karpathy':
         if 'split' not in df: raise InputError('the Karpathy split needs a dataset_*.json caption file')
-        return {k: g.reset_index(drop=True) for k, g in df.groupby('split', sort=False)}
+        splits = {k: g.reset_index(drop=True) for k, g in df.groupby('split', sort=False)}
+        if not {'train', 'test'} <= set(splits):
+            raise InputError(f'the Karpathy split file has the splits {sorted(splits)}, not train and test')
+        return splits
     if how == 'official':
         src = find_split_files(*[d for d in (text_dir, df.attrs.get('source_dir')) if d])
         if src is None: raise FileNotFoundError(f'official split files ({", ".join(SPLIT_FILES.values())}) not found')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_evaluation.ipynb #37b1f796
 from __future__ import annotations
-import contextlib, io, re, shutil, sys
+import contextlib, io, re, shutil, sys, warnings
 from collections import Counter
 import numpy as np
 import pandas as pd
@@ -23,7 +23,10 @@ def bleu_scores(references, hypotheses):
     from nltk.translate.bleu_score import corpus_bleu
     if len(references) != len(hypotheses):
         raise ValueError(f'{len(references)} reference sets for {len(hypotheses)} hypotheses')
-    return {f'BLEU-{n + 1}': 100 * corpus_bleu(references, hypotheses, weights=w) for n, w in enumerate(BLEU_WEIGHTS)}
+    with warnings.catch_warnings():  # nltk warns that BLEU-n is 0 without n-gram overlaps: that is the score
+        warnings.simplefilter('ignore', UserWarning)
+        return {f'BLEU-{n}': 100 * corpus_bleu(references, hypotheses, weights=w)
+                for n, w in enumerate(BLEU_WEIGHTS, 1)}
 
 # %% ../nbs/08_evaluation.ipynb #5e9ecaeb
 def caption_diagnostics(hypotheses, references=None):
@@ -59,7 +62,7 @@ def _tokenized(references, hypotheses, java):
     norm = lambda c: ' '.join(text_to_word_sequence(c['caption']))
     return {k: [norm(c) for c in v] for k, v in gts.items()}, {k: [norm(c) for c in v] for k, v in res.items()}
 
-# %% ../nbs/08_evaluation.ipynb #4f31b581
+# %% ../nbs/08_evaluation.ipynb #ba811f6a
 def coco_scores(references, # per image, its reference captions as written (strings)
                 hypotheses, # per image, the caption to score (a string)
                 quiet=True):

@@ -4,20 +4,21 @@
 
 # %% ../nbs/04_features.ipynb #82d128a0
 from __future__ import annotations
-import json, os, sys, warnings
+import json, logging, os, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
 import keras
-from tqdm.auto import tqdm
+with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to text bars, with a warning
+    warnings.simplefilter('ignore'); from tqdm.auto import tqdm
 from fastcore.basics import patch_to
-from .files import InputError, atomic_write, check_h5, read_json
+from .files import InputError, admit_file, atomic_write, check_folder_path, check_h5, read_json
 
 # %% auto #0
 __all__ = ['BACKBONES', 'MAX_PIXELS', 'STORE_SCHEMA', 'Backbone', 'get_backbone', 'weights_folders', 'local_weights',
-           'WeightsUnavailable', 'FeatureExtractor', 'resize_image', 'decode_image', 'image_dataset', 'image_problem',
-           'image_array_problem', 'array_to_rgb', 'FeatureStore', 'extract_features']
+           'WeightsUnavailable', 'FeatureExtractor', 'trace_once_per_object', 'resize_image', 'decode_image',
+           'image_dataset', 'image_problem', 'image_array_problem', 'array_to_rgb', 'FeatureStore', 'extract_features']
 
 # %% ../nbs/04_features.ipynb #6a854c83
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def get_backbone(name):
     if name not in BACKBONES: raise InputError(f'unknown backbone {str(name)[:40]!r}; known: {", ".join(BACKBONES)}')
     return BACKBONES[name]
 
-# %% ../nbs/04_features.ipynb #a3e00430
+# %% ../nbs/04_features.ipynb #ded0648c
 def _keras_cache():
     "The folder Keras downloads into: `KERAS_HOME` (as it was when Keras was imported) or `~/.keras`, else /tmp/.keras."
     try: from keras.src.backend.config import keras_home; home = Path(keras_home()).expanduser()
@@ -76,8 +77,10 @@ def _pretrained_cnn(b, weights):
     if b.app.startswith('MobileNetV3'): kw['include_preprocessing'] = True
     app = getattr(keras.applications, b.app)
     path = local_weights(b) if weights == 'imagenet' else weights
-    if path is not None:  # a file: checked, then loaded by Keras
-        try: return app(weights=str(check_h5(path)), **kw)
+    if path is not None:  # a file: checked, then loaded by Keras (quietly: a wrong file makes it warn per layer)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore'); return app(weights=str(check_h5(path)), **kw)
         except (ValueError, OSError, KeyError) as e:
             if isinstance(e, InputError): raise
             raise InputError(f'{path}: not {b.app} weights ({str(e)[:120]})') from None
@@ -90,7 +93,7 @@ def _pretrained_cnn(b, weights):
             f'or put {b.weights_file} in ~/.keras/models/ or in a folder named by ICA_WEIGHTS '
             '(on Kaggle, attach a dataset holding it); or use backbone "small_cnn" to train offline.') from None
 
-# %% ../nbs/04_features.ipynb #90e32275
+# %% ../nbs/04_features.ipynb #7443d0a6
 class FeatureExtractor:
     "Images `(B, S, S, 3)` in 0–255 → features `(B, *feature_shape)` of `backbone`, compiled."
     def __init__(self, backbone='inception_v3', weights='imagenet'):
@@ -105,6 +108,17 @@ class FeatureExtractor:
         return tf.reshape(f, (tf.shape(f)[0], -1, f.shape[-1]))
 
     def __call__(self, images): return self._fn(images)
+
+# %% ../nbs/04_features.ipynb #10f6b4e4
+def trace_once_per_object(*names):
+    "Silence TensorFlow's retracing warning for the functions whose names contain one of `names`."
+    class OncePerObject(logging.Filter):
+        def filter(self, record):
+            msg = record.getMessage()
+            return not ('tf.function retracing' in msg and any(n in msg for n in names))
+    tf.get_logger().addFilter(OncePerObject())
+
+trace_once_per_object('FeatureExtractor._extract')
 
 # %% ../nbs/04_features.ipynb #9442d637
 def resize_image(image, image_size):
@@ -129,14 +143,15 @@ MAX_PIXELS = 40_000_000  # a 12,000 × 12,000 image is refused; Flickr8k's large
 def image_problem(path, root, max_pixels=MAX_PIXELS):
     "Why `path` cannot be used as an image of `root`, or `None`."
     from PIL import Image
-    path, root = Path(path), Path(root).resolve()
-    try: real = path.resolve()
-    except (OSError, RuntimeError): return 'path cannot be resolved'
-    if root not in real.parents: return 'outside the image folder'
-    if not real.exists(): return 'file not found'
-    if real.is_dir(): return 'a folder, not an image file'
-    if not real.is_file(): return 'not a regular file'
-    if real.stat().st_size == 0: return 'empty file'
+    try:
+        path, root = Path(path), Path(root).resolve()
+        real = path.resolve()
+        if root not in real.parents: return 'outside the image folder'
+        if not real.exists(): return 'file not found'
+        if real.is_dir(): return 'a folder, not an image file'
+        if not real.is_file(): return 'not a regular file'
+        if real.stat().st_size == 0: return 'empty file'
+    except (OSError, RuntimeError, ValueError) as e: return f'cannot be read ({getattr(e, "strerror", None) or e})'
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
@@ -146,7 +161,7 @@ def image_problem(path, root, max_pixels=MAX_PIXELS):
     if w * h > max_pixels: return f'{w}×{h} pixels, over the limit of {max_pixels:,}'
     return None
 
-# %% ../nbs/04_features.ipynb #e4d88f7f
+# %% ../nbs/04_features.ipynb #17e4ec0c
 def image_array_problem(x, max_pixels=MAX_PIXELS):
     "Why the array `x` cannot be read as an image, or `None`."
     x = np.asarray(x)
@@ -156,7 +171,8 @@ def image_array_problem(x, max_pixels=MAX_PIXELS):
     if x.shape[0] * x.shape[1] == 0: return f'an empty array of shape {x.shape}'
     if x.shape[0] * x.shape[1] > max_pixels:
         return f'{x.shape[1]}×{x.shape[0]} pixels, over the limit of {max_pixels:,}'
-    if x.dtype.kind == 'f' and not np.isfinite(x).all(): return 'NaN or infinite values'
+    if x.dtype.kind == 'f' and not (np.isfinite(x).all() and np.abs(x).max() <= np.finfo(np.float32).max):
+        return 'NaN or infinite values'
     return None
 
 def array_to_rgb(x):
@@ -173,9 +189,9 @@ class FeatureStore:
     "Features of named images for one backbone, on disk: `root/<backbone>/{features.npy, index.json, done.npy}`."
     def __init__(self, root, backbone, names=None):
         self.backbone = get_backbone(backbone)
-        self.dir = Path(root)/self.backbone.name
+        self.dir = check_folder_path(Path(root)/self.backbone.name)
         if names is not None: self._create_or_extend(list(dict.fromkeys(names)))
-        if not (self.dir/'index.json').exists(): raise FileNotFoundError(f'{self.dir}: no feature store here')
+        if not (self.dir/'index.json').exists(): raise InputError(f'{self.dir}: no feature store here')
         self.names = self._index()['names']
         self.row = {n: i for i, n in enumerate(self.names)}
         self.done, self.features = self._arrays()
@@ -184,7 +200,7 @@ class FeatureStore:
     def __contains__(self, n): return n in self.row and bool(self.done[self.row[n]])
     def rows(self, names): return np.array([self.row[n] for n in names], np.int64)
 
-# %% ../nbs/04_features.ipynb #d8fe5243
+# %% ../nbs/04_features.ipynb #b9b7cb02
 @patch_to(FeatureStore)
 def _index(self):
     "`index.json`, checked against this store's backbone."
@@ -198,16 +214,18 @@ def _index(self):
 def _arrays(self):
     "The done mask and the memory-mapped features, each checked against the index."
     n, shape = len(self.names), self.backbone.feature_shape
+    for f in ('done.npy', 'features.npy'): admit_file(self.dir/f, self.dir)  # no pipe, device or link out
     try:
-        done = np.load(self.dir/'done.npy', allow_pickle=False)
+        done = np.load(self.dir/'done.npy', mmap_mode='r', allow_pickle=False)  # mapped: its header is checked first
         feats = np.load(self.dir/'features.npy', mmap_mode='r', allow_pickle=False)
     except (OSError, ValueError) as e:
         raise InputError(f'{self.dir}: a damaged feature store ({str(e)[:80]}); delete it to extract again') from None
     if done.shape != (n,) or done.dtype != bool or feats.shape != (n, *shape) or feats.dtype != np.float16:
         raise InputError(f'{self.dir}: index.json, done.npy and features.npy disagree; delete the folder to extract '
                          f'again')
-    return done, feats
+    return np.array(done), feats
 
+# %% ../nbs/04_features.ipynb #edf1c1a1
 @patch_to(FeatureStore)
 def _create_or_extend(self, names):
     old = self.dir/'index.json'
@@ -230,7 +248,7 @@ def _create_or_extend(self, names):
     atomic_write(old, json.dumps({'names': names, 'backbone': self.backbone.name,
                                   'shape': list(self.backbone.feature_shape), 'dtype': 'float16'}))
 
-# %% ../nbs/04_features.ipynb #35a0b29c
+# %% ../nbs/04_features.ipynb #f1005d9e
 @patch_to(FeatureStore)
 def __getitem__(self, names):
     "Features of one name or a list of names, as float32."
@@ -279,7 +297,7 @@ def extract_features(names, # image names, relative to `image_root`
                      progress=True):
     "Fill the `FeatureStore` under `store_root` with features of `names`; `(store, {skipped name: reason})`."
     b = get_backbone(backbone)
-    names = list(dict.fromkeys(names))
+    names = list(dict.fromkeys([names] if isinstance(names, str) else names))
     store = FeatureStore(store_root, b, names)
     todo = store.missing(names)
     if not todo: return store, {}

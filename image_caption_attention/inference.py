@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_inference.ipynb #13d21bbe
 from __future__ import annotations
-import dataclasses, json, math, shutil, sys
+import dataclasses, json, math, os, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -13,19 +13,20 @@ import keras
 from keras import ops
 from PIL import Image
 from fastcore.basics import patch_to
-from .files import (InputError, admit_file, check_folder_path, new_folder_beside, read_json,
-                                           swap_in)
-from .text import Vocabulary
+from .files import (InputError, admit_file, as_path, atomic_write, check_folder_path,
+                                           new_folder_beside, read_json, swap_in)
+from .text import PRESETS, Vocabulary
 from .features import (FeatureExtractor, MAX_PIXELS, array_to_rgb, decode_image, get_backbone,
-                                              image_array_problem, image_problem, resize_image)
+                                              image_array_problem, image_problem, resize_image, trace_once_per_object)
 from .model import build_model, check_model_config, load_weights
 from .training import RECIPES, check_recipe
 
 # %% auto #0
-__all__ = ['NEG_INF', 'MODEL_FILES', 'FORMAT', 'MAX_DECODE_LEN', 'CONFIG_SCHEMA', 'pick_beams', 'beam_search', 'label',
-           'load_image', 'load_images', 'Caption', 'Captioner', 'model_file', 'plot_attention']
+__all__ = ['NEG_INF', 'MODEL_FILES', 'FORMAT', 'MAX_DECODE_LEN', 'CONFIG_SCHEMA', 'MAP_SIDE', 'pick_beams', 'beam_search',
+           'label', 'load_image', 'load_images', 'Caption', 'Captioner', 'check_save_target', 'model_file',
+           'plot_attention']
 
-# %% ../nbs/07_inference.ipynb #6e7a682a
+# %% ../nbs/07_inference.ipynb #16bf550b
 NEG_INF = -1e9  # the log-probability of what may not happen
 
 def pick_beams(x, src):
@@ -76,14 +77,20 @@ def label(image, i=None):
 
 def load_image(image, size):
     "`(pixels (size, size, 3) float32 in 0–255, None)`, or `(None, why it cannot be used)`."
+    if isinstance(image, bytes): image = os.fsdecode(image)
     if isinstance(image, (str, Path)):
-        why = image_problem(image, Path(image).resolve().parent)
+        if '\x00' in str(image): return None, 'a path cannot hold a NUL byte'
+        try: folder = Path(image).resolve().parent  # a link the user names is the user's to caption
+        except (OSError, RuntimeError): folder = Path(os.path.abspath(image)).parent
+        why = image_problem(image, folder)
         if why: return None, why
         try: return np.asarray(decode_image(tf.io.read_file(str(image)), size)), None
         except tf.errors.OpError: return None, 'could not be decoded'
     if isinstance(image, Image.Image):
         if image.width * image.height > MAX_PIXELS: return None, f'{image.width}×{image.height} pixels, over the limit'
-        image = np.asarray(image.convert('RGB'))
+        try: image = np.asarray(image.convert('RGB'))
+        except (OSError, ValueError) as e: return None, f'could not be decoded ({str(e)[:60]})'
+    if not isinstance(image, np.ndarray): return None, f'a {type(image).__name__}, not a path, PIL image or array'
     if why := image_array_problem(image): return None, why
     return np.asarray(resize_image(array_to_rgb(image), size)), None
 
@@ -96,7 +103,7 @@ def load_images(images, size):
         out.append(px)
     return np.stack(out)
 
-# %% ../nbs/07_inference.ipynb #5d26b116
+# %% ../nbs/07_inference.ipynb #01bb3ffc
 @dataclass
 class Caption:
     text: str
@@ -115,7 +122,7 @@ class Captioner:
         self.extractor = extractor or FeatureExtractor(self.backbone, 'imagenet')  # a pretrained CNN needs its weights
         self._decoders = {}
 
-# %% ../nbs/07_inference.ipynb #ad1b9358
+# %% ../nbs/07_inference.ipynb #c8a08b79
 @patch_to(Captioner)
 def decode(self, features, beam=1, length_penalty=0.7):
     "Token ids, attention and scores for a batch of features (compiled once per beam width)."
@@ -128,9 +135,16 @@ def decode(self, features, beam=1, length_penalty=0.7):
             self.model, f, self.vocab.start, self.vocab.end, self.max_len, *key), input_signature=spec)
     return [ops.convert_to_numpy(x) for x in self._decoders[key](tf.convert_to_tensor(features, tf.float32))]
 
+trace_once_per_object('decode.<locals>')  # one decoder per captioner and beam width
+
 @patch_to(Captioner)
 def caption_features(self, features, beam=1, batch_size=64):
     "Captions for precomputed features `(N, *feature_shape)`."
+    features = np.asarray(features)
+    if features.shape[1:] != self.backbone.feature_shape:
+        want = self.backbone.feature_shape
+        raise ValueError(f'features of shape {features.shape[1:]}, not the {want} of {self.backbone.name}')
+    _check_batch(batch_size)
     out = []
     for i in range(0, len(features), batch_size):
         toks, att, sc = self.decode(np.asarray(features[i:i + batch_size], np.float32), beam)
@@ -140,17 +154,29 @@ def caption_features(self, features, beam=1, batch_size=64):
             out.append(Caption(' '.join(words), words, a[:len(words)].reshape(len(words), side, side), float(s)))
     return out
 
-# %% ../nbs/07_inference.ipynb #ae17adf0
+# %% ../nbs/07_inference.ipynb #e1a4ff63
 def _single(images):
-    return isinstance(images, (str, Path, Image.Image)) or (isinstance(images, np.ndarray) and images.ndim in (2, 3))
+    "Whether `images` is one image (a path, a PIL image, an array of one image), not a list of them."
+    one = isinstance(images, (str, bytes, Path, Image.Image))
+    return one or (isinstance(images, np.ndarray) and images.ndim in (2, 3))
+
+def _check_batch(batch_size):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f'batch_size must be an integer ≥ 1, not {batch_size!r}')
 
 @patch_to(Captioner)
 def caption(self, images, beam=3, batch_size=32, skipped=None):
     "Caption one image, or each image of a list (with `None` for one that cannot be used)."
+    _check_batch(batch_size)
+    if skipped is not None and not isinstance(skipped, dict):
+        raise TypeError(f'skipped must be a dict, not {type(skipped).__name__}')
     if _single(images):
         px, why = load_image(images, self.backbone.image_size)
         if why: raise InputError(f'{label(images)}: {why}')
         return self.caption([px], beam, batch_size)[0]
+    if isinstance(images, (dict, set)) or not hasattr(images, '__iter__'):
+        raise TypeError(f'caption() takes an image (a path, a PIL image, an array) or a list of them, '
+                        f'not {type(images).__name__}')
     images, pixels, problems = list(images), {}, {}
     for i, im in enumerate(images):  # each image is read once
         px, why = load_image(im, self.backbone.image_size)
@@ -166,18 +192,27 @@ def caption(self, images, beam=3, batch_size=32, skipped=None):
     caps = dict(zip(pixels, self.caption_features(feats, beam, batch_size)))
     return [caps.get(i) for i in range(len(images))]
 
-# %% ../nbs/07_inference.ipynb #eebdfa82
+# %% ../nbs/07_inference.ipynb #a9433a74
 MODEL_FILES = ('config.json', 'vocab.json', 'model.weights.h5', 'backbone.weights.h5')
 FORMAT = 1  # of config.json
+
+def check_save_target(path):
+    "`path` if a captioner may be saved there: nothing yet, an empty folder, or a previous model (and nothing else)."
+    path = check_folder_path(Path(os.path.abspath(as_path(path, 'the model folder'))))
+    if path.is_symlink(): raise InputError(f'{path}: a link; refused (save into the folder it leads to)')
+    if not path.exists(): return path
+    entries = sorted(path.iterdir())
+    if other := [p.name for p in entries if p.name not in MODEL_FILES or p.is_symlink() or not p.is_file()]:
+        more = f' and {len(other) - 1} more' if len(other) > 1 else ''
+        raise InputError(f'{path}: holds {other[0]}{more}, not a saved model; '
+                         'refused (save into a new or empty folder)')
+    if entries: read_json(model_file(path, 'config.json'), CONFIG_SCHEMA, path)  # a captioner's, not the user's own
+    return path
 
 @patch_to(Captioner)
 def save(self, path):
     "Write the captioner into the folder `path` (new, empty, or holding a previous model)."
-    path = check_folder_path(path)
-    if path.exists() and (other := sorted(p.name for p in path.iterdir() if p.name not in MODEL_FILES)):
-        more = f' and {len(other) - 1} more' if len(other) > 1 else ''
-        raise InputError(f'{path}: holds {other[0]}{more}, not a saved model; '
-                         'refused (save into a new or empty folder)')
+    path = check_save_target(path)
     cfg = {'format': FORMAT, 'model': self.model.cfg, 'max_len': self.max_len, 'meta': self.meta,
            **({'training': dataclasses.asdict(self.recipe)} if self.recipe else {})}
     tmp = new_folder_beside(path)
@@ -191,7 +226,7 @@ def save(self, path):
         shutil.rmtree(tmp, ignore_errors=True); raise
     return path
 
-# %% ../nbs/07_inference.ipynb #eb324620
+# %% ../nbs/07_inference.ipynb #12da0dcf
 MAX_DECODE_LEN = 1000
 CONFIG_SCHEMA = {'format': int, 'model': {str: (int, float, str, bool)}, 'max_len': int,
                  'meta?': {str: (str, int, float, bool, None)}, 'training?': {str: (int, float, str, bool)}}
@@ -206,7 +241,7 @@ def model_file(path, name):
 @patch_to(Captioner, cls_method=True)
 def load(cls, path):
     "The captioner saved in the folder `path`, every file checked."
-    path = Path(path)
+    path = as_path(path, 'the model folder')
     if not path.is_dir(): raise InputError(f'{path}: not a folder (a saved captioner is a folder)')
     cfg = read_json(model_file(path, 'config.json'), CONFIG_SCHEMA, path)
     where = f'{path/"config.json"}'
@@ -215,6 +250,10 @@ def load(cls, path):
     if not 1 < cfg['max_len'] <= MAX_DECODE_LEN:
         raise InputError(f'{where}: max_len must be in 2..{MAX_DECODE_LEN}, not {cfg["max_len"]}')
     recipe = check_recipe(cfg['training'], f'{where}: training') if 'training' in cfg else None
+    meta = cfg.get('meta') or {}
+    if meta.get('preset', 'default') not in PRESETS: raise InputError(f'{where}: meta.preset is unknown')
+    if meta.get('split') not in (None, 'random', 'official', 'karpathy'):
+        raise InputError(f'{where}: meta.split is unknown')
     vocab = Vocabulary.load(model_file(path, 'vocab.json'), path)
     if not {'<start>', '<end>'} <= set(vocab.word_index):
         raise InputError(f'{path/"vocab.json"}: no <start> or <end> word')
@@ -226,11 +265,14 @@ def load(cls, path):
     return cls(model, vocab, extractor, cfg['max_len'], cfg.get('meta'), recipe)
 
 # %% ../nbs/07_inference.ipynb #e217d71a
+MAP_SIDE = 400  # pixels of the longer side of the image in each panel
+
 def plot_attention(image, caption, cols=5, fname=None):
     "Per-word attention of `caption` over `image` (path, PIL or array); saved to `fname` if given."
     import matplotlib.pyplot as plt
     if isinstance(image, (str, Path)): img = Image.open(image).convert('RGB')
     else: img = Image.fromarray(np.asarray(image).astype(np.uint8))
+    img.thumbnail((MAP_SIDE, MAP_SIDE))  # a panel shows no more pixels than this, whatever the photo's size
     n = max(len(caption.words), 1)
     fig, axs = plt.subplots(math.ceil(n / cols), cols, figsize=(2.2 * cols, 2.3 * math.ceil(n / cols)), squeeze=False)
     for ax in axs.flat: ax.axis('off')
@@ -239,5 +281,6 @@ def plot_attention(image, caption, cols=5, fname=None):
         ax.imshow(img); ax.imshow(np.asarray(heat), cmap='inferno', alpha=0.55)
         ax.set_title(w, fontsize=11)
     fig.suptitle(caption.text, fontsize=12); fig.tight_layout()
-    if fname: fig.savefig(fname, dpi=80); plt.close(fig)
+    if fname:  # written beside, then renamed: a link standing at `fname` is replaced, not followed
+        atomic_write(fname, lambda tmp: fig.savefig(tmp, dpi=80)); plt.close(fig)
     return fig

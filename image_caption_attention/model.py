@@ -14,8 +14,9 @@ from .files import InputError, check_h5, check_schema
 from .features import get_backbone
 
 # %% auto #0
-__all__ = ['Encoder', 'SmallCNN', 'BahdanauAttention', 'ShowAttendTell', 'masked_loss', 'attention_penalty', 'count_parameters',
-           'memory_available', 'check_model_fits', 'check_model_config', 'build_model', 'load_weights']
+__all__ = ['Encoder', 'SmallCNN', 'BahdanauAttention', 'ShowAttendTell', 'grid_positions', 'masked_loss', 'attention_penalty',
+           'count_parameters', 'memory_available', 'check_model_fits', 'check_model_config', 'build_model',
+           'load_weights']
 
 # %% ../nbs/05_model.ipynb #e19368fc
 @keras.saving.register_keras_serializable('ica')
@@ -82,20 +83,22 @@ class ShowAttendTell(keras.Model):
                  stateless_gru=False, # the write-up's bug: the GRU restarts from zeros at each word
                  deep_output=False, # the attended context also feeds the output layers
                  language_gru=False, # two word-only GRUs: one that attends, one that speaks
+                 location_feedback=False, # the recurrence is told where it looked at the previous word
                  **kw):
         super().__init__(**kw)
         self.cfg = dict(vocab_size=vocab_size, embed_dim=embed_dim, units=units, backbone=backbone, dropout=dropout,
                         init_from_mean=init_from_mean, stateless_gru=stateless_gru, deep_output=deep_output,
-                        language_gru=language_gru)
-        self.units, self.stateless_gru = units, stateless_gru
-        self.state_size = 2 * units if language_gru else units  # what decoding carries from word to word
+                        language_gru=language_gru, location_feedback=location_feedback)
+        self.units, self.stateless_gru, self.location_feedback = units, stateless_gru, location_feedback
+        self.gru_state = 2 * units if language_gru else units
+        self.state_size = self.gru_state + (2 if location_feedback else 0)  # what decoding carries from word to word
         self.stem = SmallCNN() if backbone == 'small_cnn' else None
         self.encoder = Encoder(embed_dim)
         self.attention = BahdanauAttention(units)
         self.embedding = layers.Embedding(vocab_size, embed_dim)
         self.gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform')
         self.lang_gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform') if language_gru else None
-        self.init_h = layers.Dense(self.state_size, activation='tanh') if init_from_mean else None
+        self.init_h = layers.Dense(self.gru_state, activation='tanh') if init_from_mean else None
         self.dropout = layers.Dropout(dropout)
         self.fc1 = layers.Dense(units)
         self.fc2 = layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
@@ -103,40 +106,61 @@ class ShowAttendTell(keras.Model):
 
     def get_config(self): return {**super().get_config(), **self.cfg}
 
-# %% ../nbs/05_model.ipynb #1bc81b3b
+# %% ../nbs/05_model.ipynb #f79a81bf
 @patch_to(ShowAttendTell)
 def encode(self, features, training=False):
     "Encoded features `(B, L, E)`, attention keys `(B, L, U)` and the first state `(B, S)`."
     x = self.stem(features) if self.stem is not None else features
     enc = self.encoder(ops.cast(x, 'float32'))
     if self.init_h is not None: h0 = self.init_h(ops.mean(enc, axis=1))
-    else: h0 = ops.zeros((ops.shape(enc)[0], self.state_size), enc.dtype)
+    else: h0 = ops.zeros((ops.shape(enc)[0], self.gru_state), enc.dtype)
+    if self.location_feedback: h0 = ops.concatenate([h0, ops.zeros((ops.shape(enc)[0], 2), enc.dtype)], -1)
     return enc, self.attention.keys(enc), h0
 
-# %% ../nbs/05_model.ipynb #9f217706
+# %% ../nbs/05_model.ipynb #d6bf8e45
 @patch_to(ShowAttendTell)
 def _recur(self, emb, state, enc, keys):
     "One step: new state `(B, S)`, attention `(B, L)`, readout `(B, U)` (`(B, U + E)` with the deep output)."
     if self.lang_gru is not None: return self._recur_two(emb, state, enc, keys)
-    context, alpha = self.attention(enc, keys, state)
-    previous = ops.zeros_like(state) if self.stateless_gru else state
-    _, new = self.gru(ops.concatenate([context, emb], axis=-1), [previous])
+    h = state[:, :self.units]
+    context, alpha = self.attention(enc, keys, h)
+    previous = ops.zeros_like(h) if self.stateless_gru else h
+    _, new = self.gru(ops.concatenate([context, emb, *self._where_it_looked(state)], axis=-1), [previous])
     h = new[0]
     readout = ops.concatenate([h, context], -1) if self.fcz is not None else h
-    return h, alpha, readout
+    return self._with_location(h, alpha), alpha, readout
 
-# %% ../nbs/05_model.ipynb #eb5cc69c
+# %% ../nbs/05_model.ipynb #6fd48b2c
 @patch_to(ShowAttendTell)
 def _recur_two(self, emb, state, enc, keys):
     "The step with two word-only GRUs: the attention GRU reads the word, then looks; the language GRU speaks."
-    _, att = self.gru(emb, [state[:, :self.units]])
+    x = ops.concatenate([emb, *self._where_it_looked(state)], -1)
+    _, att = self.gru(x, [state[:, :self.units]])
     context, alpha = self.attention(enc, keys, att[0])
-    _, lang = self.lang_gru(emb, [state[:, self.units:]])
+    _, lang = self.lang_gru(x, [state[:, self.units:2 * self.units]])
     out = lang[0]
     readout = ops.concatenate([out, context], -1) if self.fcz is not None else out
-    return ops.concatenate([att[0], out], -1), alpha, readout
+    return self._with_location(ops.concatenate([att[0], out], -1), alpha), alpha, readout
 
-# %% ../nbs/05_model.ipynb #085689ee
+# %% ../nbs/05_model.ipynb #23795875
+def grid_positions(cells):
+    "`(cells, 2)`: the x and y (in −1…1) of each cell of a square grid, row by row."
+    side = int(round(cells ** 0.5))
+    ys, xs = np.meshgrid(np.linspace(-1, 1, side), np.linspace(-1, 1, side), indexing='ij')
+    return np.stack([xs.ravel(), ys.ravel()], -1).astype('float32')
+
+@patch_to(ShowAttendTell)
+def _where_it_looked(self, state):
+    "The position fed back (the state's last two numbers), as a list of inputs: empty without location feedback."
+    return [state[:, -2:]] if self.location_feedback else []
+
+@patch_to(ShowAttendTell)
+def _with_location(self, h, alpha):
+    "The new state: the GRUs' state `h`, and with location feedback the attention-weighted position."
+    if not self.location_feedback: return h
+    return ops.concatenate([h, ops.matmul(alpha, grid_positions(alpha.shape[-1]))], -1)
+
+# %% ../nbs/05_model.ipynb #5bd62bce
 @patch_to(ShowAttendTell)
 def logits(self, readout, training=False):
     "Readouts `(..., U)` or `(..., U + E)` → word logits `(..., V)`."
@@ -150,7 +174,7 @@ def step(self, tokens, h, enc, keys):
     h, alpha, r = self._recur(self.embedding(tokens), h, enc, keys)
     return self.logits(r), h, alpha
 
-# %% ../nbs/05_model.ipynb #608e09cc
+# %% ../nbs/05_model.ipynb #38447503
 @patch_to(ShowAttendTell)
 def states(self, inputs, training=False):
     "Teacher forcing without the output layers: readouts `(B*k, T, U or U + E)` and attention `(B*k, T, L)`."
@@ -161,7 +185,7 @@ def states(self, inputs, training=False):
     emb = self.embedding(tokens)  # all words embedded at once
     h1, _, r0 = self._recur(emb[:, 0], h0, enc, keys)  # builds the layers outside the loop; r0 sets the readout's shape
     if not self.fc1.built: self.logits(r0)
-    separate = self.fcz is not None or self.lang_gru is not None  # the readout is not the state itself
+    separate = self.fcz is not None or self.lang_gru is not None or self.location_feedback  # readout ≠ state
     def body(carry, emb_t):
         h, alpha, r = self._recur(emb_t, carry[0], enc, keys)
         out = (h, alpha, r) if separate else (h, alpha)
@@ -188,7 +212,7 @@ def attention_penalty(alphas, targets):
     mask = ops.cast(ops.not_equal(targets, 0), alphas.dtype)[..., None]
     return ops.mean(ops.sum(ops.square(1.0 - ops.sum(alphas * mask, axis=1)), axis=-1))
 
-# %% ../nbs/05_model.ipynb #489d1b80
+# %% ../nbs/05_model.ipynb #010027f7
 def _dense(i, o): return i * o + o
 def _conv(i, o, k): return k * k * i * o + o
 
@@ -196,6 +220,7 @@ def count_parameters(cfg):
     "How many weights the `ShowAttendTell` of configuration `cfg` has, counted from its sizes."
     V, E, U = cfg['vocab_size'], cfg.get('embed_dim', 256), cfg.get('units', 512)
     two, S = cfg.get('language_gru', False), (2 if cfg.get('language_gru', False) else 1) * U
+    where = 2 if cfg.get('location_feedback') else 0  # the position fed back to the GRUs
     gru = lambda i: 3 * U * (i + U) + 2 * 3 * U  # kernel, recurrent kernel, two biases (reset_after)
     if get_backbone(cfg.get('backbone', 'inception_v3')).name == 'small_cnn':
         C = 128 + 32  # SmallCNN's form and colour channels
@@ -203,12 +228,12 @@ def count_parameters(cfg):
         stem = form + _conv(3, 32, 1) + _conv(32, 32, 1)
     else: C, stem = get_backbone(cfg.get('backbone', 'inception_v3')).feature_shape[-1], 0
     n = stem + _dense(C, E) + _dense(E, U) + _dense(U, U) + _dense(U, 1) + V * E  # encoder, attention, embedding
-    n += gru(E) + gru(E) if two else gru(2 * E)
+    n += gru(E + where) + gru(E + where) if two else gru(2 * E + where)
     n += _dense(E, S) if cfg.get('init_from_mean') else 0
     n += _dense(U, U) + _dense(U, V) + (_dense(E, U) if cfg.get('deep_output') else 0)
     return n
 
-# %% ../nbs/05_model.ipynb #6d95230c
+# %% ../nbs/05_model.ipynb #17ae12cf
 def memory_available():
     "Bytes of memory available now (`MemAvailable` on Linux; the physical memory elsewhere)."
     try:
@@ -227,7 +252,7 @@ def check_model_fits(cfg, training=False, where='model'):
                          f'{avail / 2**30:,.1f} GiB are available')
     return cfg
 
-# %% ../nbs/05_model.ipynb #0201e7f7
+# %% ../nbs/05_model.ipynb #585e7bf6
 def _kinds():
     "Each argument of `ShowAttendTell` and the type of its default (`vocab_size`, without one, is an int)."
     params = inspect.signature(ShowAttendTell.__init__).parameters
@@ -255,13 +280,13 @@ def build_model(cfg):
     model((np.zeros((1, *shape), 'float32'), np.ones((1, 2), 'int32')))
     return model
 
-# %% ../nbs/05_model.ipynb #f1b78296
+# %% ../nbs/05_model.ipynb #87f5c595
 def load_weights(model, path, root=None):
     "Load `path` into the built `model`, checked (`check_h5`, and every weight finite); problems name the file."
     check_h5(path, root, max_bytes=int(model.count_params() * 4 * 1.1) + (1 << 20))
     try: model.load_weights(path)
     except (ValueError, OSError, KeyError, TypeError) as e:
-        raise InputError(f'{path}: does not fit this model ({str(e)[:150]})') from None
+        raise InputError(f'{path}: does not fit this model ({" ".join(str(e).split())[:150]})') from None
     if not all(np.isfinite(w).all() for w in model.get_weights()):
         raise InputError(f'{path}: holds NaN or infinite weights')
     return model

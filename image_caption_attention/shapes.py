@@ -9,13 +9,13 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
-from .files import atomic_write, new_folder_beside, read_json
+from .files import InputError, atomic_write, new_folder_beside, read_json
 
 # %% auto #0
-__all__ = ['COLOURS', 'SHAPES', 'SIZES', 'RELATIONS', 'BOXES_SCHEMA', 'CACHE_DIR', 'ODD_IMAGES', 'READABLE_ODD_IMAGES',
+__all__ = ['COLOURS', 'SHAPES', 'SIZES', 'RELATIONS', 'BOXES_SCHEMA', 'CACHE_DIR', 'ODD_IMAGES', 'READABLE_ODD_IMAGES', 'PHRASES',
            'ShapeObject', 'all_combos', 'random_scene', 'draw_scene', 'relation', 'describe', 'make_shapes_dataset',
-           'load_boxes', 'boxes_image_size', 'shapes_dataset', 'write_odd_images', 'content_correct', 'pointing_game',
-           'names_combo']
+           'load_boxes', 'boxes_image_size', 'shapes_dataset', 'write_odd_images', 'content_correct', 'names_combo',
+           'named_objects', 'stated_relation', 'scene_check', 'pointing_game', 'scene_scores']
 
 # %% ../nbs/01_shapes.ipynb #9f3eb772
 COLOURS = {'red': (214, 39, 40), 'green': (44, 160, 44), 'blue': (31, 90, 210), 'yellow': (240, 200, 20)}
@@ -109,7 +109,10 @@ def make_shapes_dataset(path, # the dataset's folder; a complete dataset already
                         prefix='shape'): # of the image names
     "Write `n_images` scenes in the Kaggle Flickr8k layout under `path`; return `path`."
     path = Path(path)
-    if (path/'captions.txt').exists() and (path/'boxes.json').exists(): return path
+    if path.is_dir() and any(path.iterdir()):  # this dataset, made before, is kept; nothing else is written over
+        made = read_json(path/'boxes.json', root=path) if (path/'boxes.json').is_file() else {}
+        if isinstance(made, dict) and made.get('seed') == seed and len(made.get('objects', ())) == n_images: return path
+        raise InputError(f'{path}: holds other files than this dataset; refused (give a new or empty folder)')
     exclude = {tuple(c) for c in exclude}
     combos = [c for c in all_combos() if c not in exclude]
     if not combos: raise ValueError('exclude leaves no (colour, shape) combination to draw')
@@ -135,6 +138,7 @@ def make_shapes_dataset(path, # the dataset's folder; a complete dataset already
         if not (path/'captions.txt').exists(): raise
     return path  # another process wrote the same dataset first: theirs is identical
 
+# %% ../nbs/01_shapes.ipynb #6ddf1474
 BOXES_SCHEMA = {'image_size': int, 'objects': {str: [{'colour': str, 'shape': str, 'size': str, 'box': [float]}]}}
 
 def load_boxes(path):
@@ -147,14 +151,14 @@ def boxes_image_size(path):
     "The side of the images of a shapes dataset, in pixels."
     return read_json(Path(path)/'boxes.json', BOXES_SCHEMA, root=path)['image_size']
 
-# %% ../nbs/01_shapes.ipynb #88ad47ab
+# %% ../nbs/01_shapes.ipynb #ca660d05
 CACHE_DIR = Path(os.environ.get('ICA_CACHE', '~/.cache/image_caption_attention')).expanduser()
 
 def shapes_dataset(n_images=600, seed=0):
     "The embedded dataset of the examples and tests, generated once into `CACHE_DIR`."
     return make_shapes_dataset(CACHE_DIR/f'shapes-{n_images}-seed{seed}', n_images=n_images, seed=seed)
 
-# %% ../nbs/01_shapes.ipynb #385757ad
+# %% ../nbs/01_shapes.ipynb #c10827da
 def _16bit(im, p): Image.fromarray(np.asarray(im.convert('L'), np.uint16) * 257).save(p)
 
 ODD_IMAGES = {  # kind: (file name, how to write it from a PIL image `im` to path `p`)
@@ -192,26 +196,80 @@ def content_correct(words, objs):
     return ({w for w in words if w in COLOURS} == {o.colour for o in objs}
             and {w for w in words if w in SHAPES} == {o.shape for o in objs})
 
-def _named_object(words, i, objs):
-    "The object that shape word `words[i]` names (its colour word just before decides between equals)."
-    cands = [o for o in objs if o.shape == words[i]]
-    if len(cands) > 1 and i > 0: cands = [o for o in cands if o.colour == words[i - 1]] or cands
-    return cands[0] if cands else None
+def names_combo(words, colour, shape):
+    "True when the caption says `<colour> <shape>`."
+    return any(a == colour and b == shape for a, b in zip(words, words[1:]))
 
-def pointing_game(words, attention, objs, image_size):
+# %% ../nbs/01_shapes.ipynb #eabf0fdd
+def named_objects(words):
+    "`([(size, colour, shape, position of the shape word)], stray)`; `stray` if such words are left over."
+    out, i, stray = [], 0, False
+    while i < len(words):
+        if i + 2 < len(words) and words[i] in SIZES and words[i + 1] in COLOURS and words[i + 2] in SHAPES:
+            out.append((words[i], words[i + 1], words[i + 2], i + 2)); i += 3
+        else:
+            stray |= words[i] in SIZES or words[i] in COLOURS or words[i] in SHAPES
+            i += 1
+    return out, stray
+
+PHRASES = ('to the left of', 'to the right of', 'above', 'below')
+
+def stated_relation(words, named):
+    "The relation a caption states between its first two named objects, or `None`."
+    if len(named) < 2: return None
+    between = ' '.join(words[named[0][3] + 1:named[1][3] - 2])
+    return next((r for r in PHRASES if r in between), None)
+
+# %% ../nbs/01_shapes.ipynb #d1243c4b
+def _key(o): return (o.size, o.colour, o.shape)
+
+def scene_check(words, objs):
+    "`(scene right, relation right (None with one object), a binding error)` of a caption against its scene."
+    named, stray = named_objects(words)
+    exact = not stray and sorted(n[:3] for n in named) == sorted(_key(o) for o in objs)
+    relation_ok = None
+    if len(objs) == 2:
+        said = stated_relation(words, named) if exact else None
+        a = [o for o in objs if _key(o) == named[0][:3]] if exact else []
+        pairs = [(x, y) for x in a for y in objs if y is not x]  # twins: either order
+        relation_ok = said is not None and any(relation(x, y) == said for x, y in pairs)
+    scene_ok = exact and relation_ok is not False
+    return scene_ok, relation_ok, content_correct(words, objs) and not exact
+
+# %% ../nbs/01_shapes.ipynb #470b59fe
+def _named_object(words, i, objs):
+    "The object that the shape word `words[i]` names: the one with its size and colour, else one of its shape."
+    cands = [o for o in objs if o.shape == words[i]]
+    full = [o for o in cands if i > 1 and (o.size, o.colour) == (words[i - 2], words[i - 1])]
+    part = [o for o in cands if i > 0 and o.colour == words[i - 1]]
+    return (full or part or cands or [None])[0]
+
+def pointing_game(words, attention, objs, image_size, margin=1):
     "`(hits, trials, chance)` over the shape words of one caption; `attention` is `(len(words), g, g)`."
     hits = trials = 0; chance = []
     for i, w in enumerate(words):
         o = _named_object(words, i, objs) if w in SHAPES else None
         if o is None: continue
         g = attention.shape[-1]; cell = image_size / g
-        x0, y0, x1, y1 = (o.box[0] - cell, o.box[1] - cell, o.box[2] + cell, o.box[3] + cell)
+        slack = margin * cell
+        x0, y0, x1, y1 = o.box[0] - slack, o.box[1] - slack, o.box[2] + slack, o.box[3] + slack
         centres = (np.arange(g) + 0.5) * cell
         inside = (centres[:, None] >= y0) & (centres[:, None] <= y1) & (centres[None] >= x0) & (centres[None] <= x1)
         r, c = np.unravel_index(np.argmax(attention[i]), (g, g))
         hits += bool(inside[r, c]); trials += 1; chance.append(inside.mean())
     return hits, trials, chance
 
-def names_combo(words, colour, shape):
-    "True when the caption says `<colour> <shape>`."
-    return any(a == colour and b == shape for a, b in zip(words, words[1:]))
+# %% ../nbs/01_shapes.ipynb #657e45f7
+def scene_scores(captions, boxes, image_size):
+    "Content, scene and relation accuracy, binding errors, pointing and strict pointing (with chance levels)."
+    checks = [scene_check(c.words, boxes[n]) for n, c in captions]
+    relations = [r for _, r, _ in checks if r is not None]
+    out = {'content_accuracy': float(np.mean([content_correct(c.words, boxes[n]) for n, c in captions])),
+           'scene_accuracy': float(np.mean([s for s, _, _ in checks])),
+           'relation_accuracy': float(np.mean(relations)) if relations else float('nan'),
+           'two_object_scenes': len(relations), 'binding_errors': int(sum(b for _, _, b in checks))}
+    for name, margin in (('pointing', 1), ('strict_pointing', 0)):
+        games = [pointing_game(c.words, c.attention, boxes[n], image_size, margin) for n, c in captions]
+        out[name] = sum(h for h, _, _ in games) / max(sum(t for _, t, _ in games), 1)
+        out[f'{name}_chance'] = float(np.mean([x for _, _, ch in games for x in ch] or [0.0]))
+    return out

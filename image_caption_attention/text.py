@@ -112,7 +112,7 @@ class Vocabulary:
     @property
     def end(self): return self.word_index['<end>']
 
-# %% ../nbs/03_text.ipynb #2b540002
+# %% ../nbs/03_text.ipynb #0a4ccc24
 @patch_to(Vocabulary)
 def encode(self, token_lists, maxlen=None):
     "Index sequences of `token_lists`, post-padded with 0 (and post-truncated) to `maxlen` or the longest."
@@ -132,7 +132,7 @@ def decode(self, ids, strip=True):
         if not strip or w not in (PAD, '<start>'): words.append(w)
     return words
 
-# %% ../nbs/03_text.ipynb #51d15264
+# %% ../nbs/03_text.ipynb #859b7bdf
 VOCAB_SCHEMA = {'index_word': [str]}
 
 @patch_to(Vocabulary)
@@ -143,6 +143,8 @@ def load(cls, path, root=None):
     "The vocabulary saved in `path`, checked."
     words = read_json(path, VOCAB_SCHEMA, root)['index_word']
     if words[:2] != [PAD, UNK]: raise InputError(f'{path}: index_word must start with {PAD!r}, {UNK!r}')
+    if bad := [w for w in words if not w or any(c.isspace() or not c.isprintable() for c in w)]:
+        raise InputError(f'{path}: index_word holds {bad[0]!r}, not a word')
     dup = [w for w, n in Counter(words).items() if n > 1]
     if dup: raise InputError(f'{path}: index_word holds {dup[0]!r} twice')
     return cls(words[2:])

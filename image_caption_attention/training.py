@@ -21,9 +21,9 @@ from .features import FeatureStore, extract_features, get_backbone
 from .model import ShowAttendTell, attention_penalty, count_parameters, load_weights
 
 # %% auto #0
-__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'RECIPES', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'PreparedData',
-           'prepare_data', 'group_by_image', 'batch_order', 'caption_dataset', 'Recipe', 'check_recipe', 'Trainer',
-           'latest_state', 'NonFiniteLoss', 'use_mixed_precision', 'plot_history']
+__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'RECIPES', 'MAX_SIZE', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'PreparedData',
+           'training_splits', 'prepare_data', 'batch_order', 'group_by_image', 'caption_dataset', 'Recipe',
+           'check_recipe', 'Trainer', 'latest_state', 'NonFiniteLoss', 'use_mixed_precision', 'plot_history']
 
 # %% ../nbs/06_training.ipynb #9b516e95
 DECODE_SLACK = 2  # decoding may run two words past the longest training caption before it gives up
@@ -48,7 +48,7 @@ class PreparedData:
     @property
     def max_len(self): return int(self.train.tokens.map(len).max()) + DECODE_SLACK
 
-# %% ../nbs/06_training.ipynb #18859a14
+# %% ../nbs/06_training.ipynb #9bf165a4
 @patch_to(PreparedData)
 def tokens(self, name):
     "Padded index sequences `(N, T)` of a split's captions."
@@ -76,8 +76,21 @@ def epochs(self, name, batch_size=64, seed=0, captions_per_image=None):
     toks, images = self.tokens(name), self.split(name).image
     return lambda epoch: caption_dataset(self.store, images, toks, batch_size, True, seed, captions_per_image, epoch)
 
-# %% ../nbs/06_training.ipynb #6196208c
+# %% ../nbs/06_training.ipynb #56f51c4c
 def _note(*a): print(*a, file=sys.stderr)
+
+def training_splits(df, preset='default', split=None, quiet=False):
+    "`{name: table}`: the split `split` (the preset's by default) with a validation part; none of them empty."
+    try: splits = split_dataset(df, split or PRESETS[preset].split)
+    except FileNotFoundError as e:
+        if split: raise InputError(str(e)) from None
+        if not quiet: _note(f'{e}: using the 80:20 split by image instead')
+        splits = split_dataset(df, 'random')
+    if not {'dev', 'val'} & set(splits): splits['train'], splits['val'] = split_by_image(splits['train'], VAL_SHARE)
+    if empty := [k for k, v in splits.items() if not len(v)]:
+        where = df.attrs.get('source_dir', 'the dataset')
+        raise InputError(f'{where}: {df.image.nunique()} usable image(s) leave the {", ".join(empty)} split empty')
+    return splits
 
 def prepare_data(data_dir, # a dataset folder or caption file of any known layout, or a table `load_captions` read
                  store_dir, # where the feature store is (or will be)
@@ -85,6 +98,9 @@ def prepare_data(data_dir, # a dataset folder or caption file of any known layou
                  split=None, # 'random', 'official' or 'karpathy'; the preset's by default
                  weights='imagenet', extractor=None, progress=True):
     "Everything training needs from a dataset folder."
+    if preset not in PRESETS: raise ValueError(f'unknown preset {preset!r}: {", ".join(PRESETS)}')
+    if isinstance(data_dir, pd.DataFrame) and 'image_root' not in data_dir.attrs:
+        raise ValueError('a table must come from load_captions (it knows where the images are)')
     df = data_dir.copy() if isinstance(data_dir, pd.DataFrame) else load_captions(data_dir)
     p = PRESETS[preset]
     df['tokens'] = df.caption.map(lambda c: clean_caption(c, p))
@@ -97,25 +113,10 @@ def prepare_data(data_dir, # a dataset folder or caption file of any known layou
     if skipped:
         _note(f'dropping {df.image.isin(list(skipped)).sum()} captions of {len(skipped)} unusable image(s)')
         df = df[~df.image.isin(list(skipped))]
-    try: splits = split_dataset(df, split or p.split)
-    except FileNotFoundError as e:
-        if split: raise InputError(str(e)) from None
-        _note(f'{e}: using the 80:20 split by image instead'); splits = split_dataset(df, 'random')
-    if not {'dev', 'val'} & set(splits): splits['train'], splits['val'] = split_by_image(splits['train'], VAL_SHARE)
+    splits = training_splits(df, preset, split)
     return PreparedData(splits, Vocabulary.fit(splits['train'].tokens, p.top_k), store, root, preset)
 
 # %% ../nbs/06_training.ipynb #73271d55
-def group_by_image(images, k):
-    "Caption indices in groups of `k` per image (a count that is no multiple of `k` repeats some; none is dropped)."
-    groups = {}
-    for i, img in enumerate(images): groups.setdefault(img, []).append(i)
-    out_img, out_idx = [], []
-    for img, idx in groups.items():
-        n = -(-len(idx) // k) * k
-        for s in range(0, n, k):
-            out_img.append(img); out_idx.append([idx[j % len(idx)] for j in range(s, s + k)])
-    return out_img, np.array(out_idx, np.int64).reshape(-1, k)
-
 def batch_order(lengths, batch_size, shuffle=False, seed=0, epoch=0, pool=50):
     """Order of the examples: shuffled by `(seed, epoch)`, then sorted by length within pools of `pool`
     batches, full batches in random order (the partial one last); unshuffled, simply by length."""
@@ -130,6 +131,19 @@ def batch_order(lengths, batch_size, shuffle=False, seed=0, epoch=0, pool=50):
     full = order[:n_full * batch_size].reshape(n_full, batch_size)[rng.permutation(n_full)]
     return np.concatenate([full.ravel(), order[n_full * batch_size:]])
 
+# %% ../nbs/06_training.ipynb #7021e0a7
+def group_by_image(images, k):
+    "Caption indices in groups of `k` per image (a count that is no multiple of `k` repeats some; none is dropped)."
+    groups = {}
+    for i, img in enumerate(images): groups.setdefault(img, []).append(i)
+    out_img, out_idx = [], []
+    for img, idx in groups.items():
+        n = -(-len(idx) // k) * k
+        for s in range(0, n, k):
+            out_img.append(img); out_idx.append([idx[j % len(idx)] for j in range(s, s + k)])
+    return out_img, np.array(out_idx, np.int64).reshape(-1, k)
+
+# %% ../nbs/06_training.ipynb #1ef27284
 def caption_dataset(store, # the `FeatureStore` holding the images
                     images, # the image of each caption
                     tokens, # padded index sequences `(N, T)`
@@ -165,7 +179,7 @@ def caption_dataset(store, # the `FeatureStore` holding the images
     ds = ds.batch(bs, drop_remainder=bool(fixed_length)).map(load, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/06_training.ipynb #27508b72
+# %% ../nbs/06_training.ipynb #702c8eca
 @dataclass(frozen=True)
 class Recipe:
     "The model's architecture (see `ShowAttendTell`) and its training."
@@ -176,6 +190,7 @@ class Recipe:
     init_from_mean: bool = False
     deep_output: bool = False
     language_gru: bool = False
+    location_feedback: bool = False
     stateless_gru: bool = False
     weight_decay: float = 0.0  # decoupled (AdamW)
     attention_reg: float = 0.0  # λ of the doubly stochastic attention penalty
@@ -187,7 +202,7 @@ class Recipe:
     def model_config(self, vocab_size):
         "The arguments of `ShowAttendTell`."
         keys = ('embed_dim', 'units', 'backbone', 'dropout', 'init_from_mean', 'stateless_gru', 'deep_output',
-                'language_gru')
+                'language_gru', 'location_feedback')
         return {'vocab_size': vocab_size, **{k: getattr(self, k) for k in keys}}
 
     def model(self, vocab_size): return ShowAttendTell(**self.model_config(vocab_size))
@@ -198,13 +213,14 @@ class Recipe:
         "This recipe with `changes` (those that are not `None`)."
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-# %% ../nbs/06_training.ipynb #0aaf7160
+# %% ../nbs/06_training.ipynb #c4161dd4
 RECIPES = {
     'write-up': Recipe(),
     'flickr8k': Recipe(dropout=0.5, init_from_mean=True, deep_output=True, attention_reg=0.1, epochs=20, patience=3),
     'demo': Recipe(backbone='small_cnn', embed_dim=128, units=128, dropout=0.3, deep_output=True, language_gru=True,
                    weight_decay=0.05, epochs=12, patience=3),
 }
+MAX_SIZE = 1_000_000  # of sizes, batches and epochs: what a number from a file or a command line may be
 RECIPE_SCHEMA = {f'{f.name}?': (int, float) if f.type == 'float' else {'int': int, 'str': str, 'bool': bool}[f.type]
                  for f in dataclasses.fields(Recipe)}
 
@@ -215,9 +231,10 @@ def check_recipe(d, where='recipe'):
         raise InputError(f'{where}: unknown setting {sorted(unknown)[0]!r}')
     r = Recipe(**d)
     for k in ('embed_dim', 'units', 'batch_size', 'epochs'):
-        if getattr(r, k) < 1: raise InputError(f'{where}: {k} must be at least 1, not {getattr(r, k)}')
-    for k in ('weight_decay', 'attention_reg', 'patience'):
-        if getattr(r, k) < 0: raise InputError(f'{where}: {k} must not be negative')
+        if not 1 <= getattr(r, k) <= MAX_SIZE:
+            raise InputError(f'{where}: {k} must be in 1..{MAX_SIZE:,}, not {getattr(r, k)}')
+    for k, top in (('weight_decay', 1), ('attention_reg', 100), ('patience', MAX_SIZE)):
+        if not 0 <= getattr(r, k) <= top: raise InputError(f'{where}: {k} must be in [0, {top:,}], not {getattr(r, k)}')
     if not 0 <= r.dropout < 1: raise InputError(f'{where}: dropout must be in [0, 1), not {r.dropout}')
     if not 0 < r.learning_rate < 1: raise InputError(f'{where}: learning_rate must be in (0, 1), not {r.learning_rate}')
     get_backbone(r.backbone)
@@ -246,7 +263,7 @@ class Trainer:
         self.history = {'loss': [], 'val_loss': []}
         self.epoch, self._train = 0, None
 
-# %% ../nbs/06_training.ipynb #f8324aed
+# %% ../nbs/06_training.ipynb #192ff9fd
 @patch_to(Trainer)
 def _losses(self, feats, tokens, n_tokens, training, share=1.0):
     "`(loss, total)`: the masked cross-entropy, and the loss with the attention penalty."
@@ -272,7 +289,7 @@ def _replica_step(self, feats, tokens, n_tokens, share=1.0):
     self.optimizer.apply_gradients(zip(tape.gradient(scaled, v), v))
     return loss
 
-# %% ../nbs/06_training.ipynb #80b5e144
+# %% ../nbs/06_training.ipynb #a2659288
 def _n_tokens(t): return tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
 
 @patch_to(Trainer)
@@ -312,7 +329,7 @@ def evaluate(self, ds):
         k = float(np.sum(t.numpy()[:, 1:] > 0)); tot += float(self._test(f, t)) * k; n += k
     return tot / max(n, 1.0)
 
-# %% ../nbs/06_training.ipynb #1e0c8e16
+# %% ../nbs/06_training.ipynb #e2462247
 STATE_NAME = re.compile(r'state-\d{4,}')
 TRAINER_SCHEMA = {'epoch': int, 'seed': int, 'history': {'loss': [float], 'val_loss': [float], 'stopped?': str}}
 
@@ -333,7 +350,7 @@ def save_state(self, ckpt):
         if old.name != name and STATE_NAME.fullmatch(old.name) and old.is_dir() and not old.is_symlink():
             shutil.rmtree(old)
 
-# %% ../nbs/06_training.ipynb #06c40c34
+# %% ../nbs/06_training.ipynb #89d24b70
 def latest_state(ckpt):
     "The state folder `ckpt/latest.json` names, checked to be one of `ckpt`'s own; `None` without a pointer."
     ckpt = Path(ckpt)
@@ -344,7 +361,7 @@ def latest_state(ckpt):
         raise InputError(f'{ckpt/"latest.json"}: state must name a state-NNNN folder inside {ckpt}, not {name[:60]!r}')
     return d
 
-# %% ../nbs/06_training.ipynb #eed2683f
+# %% ../nbs/06_training.ipynb #6f9bdc42
 @patch_to(Trainer)
 def load_state(self, ckpt):
     "Restore the latest full state from `ckpt`; `False` if there is none."
@@ -359,10 +376,10 @@ def load_state(self, ckpt):
         if not self.optimizer.built: self.optimizer.build(self.model.trainable_variables)
     slots = self.optimizer.variables
     for v, a in zip(slots, read_npz(d/'optimizer.npz', [v.shape for v in slots], d)): v.assign(a)
-    self.epoch, self.history = st['epoch'], st['history']
+    self.epoch, self.history = st['epoch'], {k: v for k, v in st['history'].items() if k != 'stopped'}
     return True
 
-# %% ../nbs/06_training.ipynb #7a53bb0c
+# %% ../nbs/06_training.ipynb #0f9f03f4
 class NonFiniteLoss(ArithmeticError):
     "Training met a NaN or infinite loss."
 
@@ -378,7 +395,7 @@ def run_epoch(self, ds, desc='', progress=True):
         bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}', refresh=False)
     return float(np.mean(losses))
 
-# %% ../nbs/06_training.ipynb #5a2b6c64
+# %% ../nbs/06_training.ipynb #afd7c6f0
 @patch_to(Trainer)
 def _reseed(self):
     "Set the model's random generators (dropout's) from the seed and the epoch, so a resumed epoch draws the same."
@@ -410,7 +427,7 @@ def _stop(self, msg, ckpt):
     if has: load_weights(self.model, ckpt/'best.weights.h5', ckpt)
     return self.history
 
-# %% ../nbs/06_training.ipynb #bbca5836
+# %% ../nbs/06_training.ipynb #6ed0f256
 @patch_to(Trainer)
 def fit(self, train, # a dataset, or a function `epoch → dataset` (as `PreparedData.epochs` gives)
         val_ds=None, # validation batches; without them the training loss decides what is best
@@ -420,6 +437,7 @@ def fit(self, train, # a dataset, or a function `epoch → dataset` (as `Prepare
         progress=True, resume=False): # resume: continue from the latest state in `ckpt_dir`
     "Train up to epoch `epochs`; returns the history."
     ckpt = Path(ckpt_dir) if ckpt_dir else None
+    self.history.pop('stopped', None)  # a run that stopped once may go on
     if ckpt: ckpt.mkdir(parents=True, exist_ok=True)
     data = train if callable(train) else (lambda e: train)
     if resume and ckpt and latest_state(ckpt):
