@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_training.ipynb #60d4dc3f
 from __future__ import annotations
-import dataclasses, json, math, os, re, shutil, sys
+import dataclasses, json, math, os, re, shutil, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -12,7 +12,8 @@ import pandas as pd
 import tensorflow as tf
 import keras
 from fastcore.basics import patch_to
-from tqdm.auto import tqdm
+with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to text bars, with a warning
+    warnings.simplefilter('ignore'); from tqdm.auto import tqdm
 from .files import (InputError, admit_file, atomic_write, check_h5, check_schema, inside,
                                            new_folder_beside, read_json, read_npz, swap_in)
 from .data import load_captions, split_by_image, split_dataset
@@ -48,7 +49,7 @@ class PreparedData:
     @property
     def max_len(self): return int(self.train.tokens.map(len).max()) + DECODE_SLACK
 
-# %% ../nbs/06_training.ipynb #9bf165a4
+# %% ../nbs/06_training.ipynb #72eb56ad
 @patch_to(PreparedData)
 def tokens(self, name):
     "Padded index sequences `(N, T)` of a split's captions."
@@ -76,7 +77,7 @@ def epochs(self, name, batch_size=64, seed=0, captions_per_image=None):
     toks, images = self.tokens(name), self.split(name).image
     return lambda epoch: caption_dataset(self.store, images, toks, batch_size, True, seed, captions_per_image, epoch)
 
-# %% ../nbs/06_training.ipynb #56f51c4c
+# %% ../nbs/06_training.ipynb #ce6e8f53
 def _note(*a): print(*a, file=sys.stderr)
 
 def training_splits(df, preset='default', split=None, quiet=False):
@@ -131,7 +132,7 @@ def batch_order(lengths, batch_size, shuffle=False, seed=0, epoch=0, pool=50):
     full = order[:n_full * batch_size].reshape(n_full, batch_size)[rng.permutation(n_full)]
     return np.concatenate([full.ravel(), order[n_full * batch_size:]])
 
-# %% ../nbs/06_training.ipynb #7021e0a7
+# %% ../nbs/06_training.ipynb #4f786a5c
 def group_by_image(images, k):
     "Caption indices in groups of `k` per image (a count that is no multiple of `k` repeats some; none is dropped)."
     groups = {}
@@ -143,7 +144,7 @@ def group_by_image(images, k):
             out_img.append(img); out_idx.append([idx[j % len(idx)] for j in range(s, s + k)])
     return out_img, np.array(out_idx, np.int64).reshape(-1, k)
 
-# %% ../nbs/06_training.ipynb #1ef27284
+# %% ../nbs/06_training.ipynb #acc25e47
 def caption_dataset(store, # the `FeatureStore` holding the images
                     images, # the image of each caption
                     tokens, # padded index sequences `(N, T)`
@@ -179,7 +180,7 @@ def caption_dataset(store, # the `FeatureStore` holding the images
     ds = ds.batch(bs, drop_remainder=bool(fixed_length)).map(load, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/06_training.ipynb #702c8eca
+# %% ../nbs/06_training.ipynb #661a3437
 @dataclass(frozen=True)
 class Recipe:
     "The model's architecture (see `ShowAttendTell`) and its training."
@@ -213,7 +214,7 @@ class Recipe:
         "This recipe with `changes` (those that are not `None`)."
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-# %% ../nbs/06_training.ipynb #c4161dd4
+# %% ../nbs/06_training.ipynb #6a34f7f3
 RECIPES = {
     'write-up': Recipe(),
     'flickr8k': Recipe(dropout=0.5, init_from_mean=True, deep_output=True, attention_reg=0.1, epochs=20, patience=3),
@@ -263,7 +264,7 @@ class Trainer:
         self.history = {'loss': [], 'val_loss': []}
         self.epoch, self._train = 0, None
 
-# %% ../nbs/06_training.ipynb #192ff9fd
+# %% ../nbs/06_training.ipynb #31c31f80
 @patch_to(Trainer)
 def _losses(self, feats, tokens, n_tokens, training, share=1.0):
     "`(loss, total)`: the masked cross-entropy, and the loss with the attention penalty."
@@ -289,7 +290,7 @@ def _replica_step(self, feats, tokens, n_tokens, share=1.0):
     self.optimizer.apply_gradients(zip(tape.gradient(scaled, v), v))
     return loss
 
-# %% ../nbs/06_training.ipynb #a2659288
+# %% ../nbs/06_training.ipynb #142f9841
 def _n_tokens(t): return tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
 
 @patch_to(Trainer)
@@ -329,7 +330,7 @@ def evaluate(self, ds):
         k = float(np.sum(t.numpy()[:, 1:] > 0)); tot += float(self._test(f, t)) * k; n += k
     return tot / max(n, 1.0)
 
-# %% ../nbs/06_training.ipynb #e2462247
+# %% ../nbs/06_training.ipynb #3b37a9df
 STATE_NAME = re.compile(r'state-\d{4,}')
 TRAINER_SCHEMA = {'epoch': int, 'seed': int, 'history': {'loss': [float], 'val_loss': [float], 'stopped?': str}}
 
@@ -350,7 +351,7 @@ def save_state(self, ckpt):
         if old.name != name and STATE_NAME.fullmatch(old.name) and old.is_dir() and not old.is_symlink():
             shutil.rmtree(old)
 
-# %% ../nbs/06_training.ipynb #89d24b70
+# %% ../nbs/06_training.ipynb #a88e2a05
 def latest_state(ckpt):
     "The state folder `ckpt/latest.json` names, checked to be one of `ckpt`'s own; `None` without a pointer."
     ckpt = Path(ckpt)
@@ -361,7 +362,7 @@ def latest_state(ckpt):
         raise InputError(f'{ckpt/"latest.json"}: state must name a state-NNNN folder inside {ckpt}, not {name[:60]!r}')
     return d
 
-# %% ../nbs/06_training.ipynb #6f9bdc42
+# %% ../nbs/06_training.ipynb #ec0b7dea
 @patch_to(Trainer)
 def load_state(self, ckpt):
     "Restore the latest full state from `ckpt`; `False` if there is none."
@@ -379,7 +380,7 @@ def load_state(self, ckpt):
     self.epoch, self.history = st['epoch'], {k: v for k, v in st['history'].items() if k != 'stopped'}
     return True
 
-# %% ../nbs/06_training.ipynb #0f9f03f4
+# %% ../nbs/06_training.ipynb #fd3366af
 class NonFiniteLoss(ArithmeticError):
     "Training met a NaN or infinite loss."
 
@@ -395,7 +396,7 @@ def run_epoch(self, ds, desc='', progress=True):
         bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}', refresh=False)
     return float(np.mean(losses))
 
-# %% ../nbs/06_training.ipynb #afd7c6f0
+# %% ../nbs/06_training.ipynb #bde993a1
 @patch_to(Trainer)
 def _reseed(self):
     "Set the model's random generators (dropout's) from the seed and the epoch, so a resumed epoch draws the same."
@@ -427,7 +428,7 @@ def _stop(self, msg, ckpt):
     if has: load_weights(self.model, ckpt/'best.weights.h5', ckpt)
     return self.history
 
-# %% ../nbs/06_training.ipynb #6ed0f256
+# %% ../nbs/06_training.ipynb #135e28a5
 @patch_to(Trainer)
 def fit(self, train, # a dataset, or a function `epoch → dataset` (as `PreparedData.epochs` gives)
         val_ds=None, # validation batches; without them the training loss decides what is best
