@@ -12,13 +12,13 @@ os.environ['TF_CPP_MIN_LOG_LEVEL'] = USER_TF_LOG_LEVEL or '3'  # read by TensorF
 
 # %% auto #0
 __all__ = ['positive', 'count', 'size', 'seed', 'fraction', 'non_negative', 'learning_rate', 'RUN_PARTS', 'RECIPE_NAMES',
-           'BACKBONE_NAMES', 'HELD_OUT', 'TARGETS', 'RUN_SCHEMA', 'EXIT_CODES', 'ESCAPES', 'COMMANDS', 'UsageError',
-           'int_at_least', 'number_in', 'beam_list', 'check_output_dir', 'check_run_parts', 'import_tensorflow_quietly',
-           'add_recipe_options', 'recipe_from_args', 'demo_datasets', 'shape_scores', 'train_demo', 'demo_report',
-           'run_demo', 'print_report', 'map_names', 'run_caption', 'run_train', 'run_evaluate', 'OneLineParser',
-           'build_parser', 'main']
+           'BACKBONE_NAMES', 'HELD_OUT', 'TARGETS', 'SPREAD', 'RUN_SCHEMA', 'EXIT_CODES', 'ESCAPES', 'COMMANDS',
+           'UsageError', 'int_at_least', 'number_in', 'beam_list', 'check_output_dir', 'check_run_parts',
+           'import_tensorflow_quietly', 'add_recipe_options', 'recipe_from_args', 'demo_datasets', 'shape_scores',
+           'train_demo', 'demo_report', 'run_demo', 'print_report', 'run_demo_seeds', 'print_spread', 'map_names',
+           'run_caption', 'run_train', 'run_evaluate', 'OneLineParser', 'build_parser', 'main']
 
-# %% ../nbs/09_cli.ipynb #2d207036
+# %% ../nbs/09_cli.ipynb #07e9f9b0
 class UsageError(ValueError):
     "A problem with what the user asked for; `ica` prints it without a traceback."
 
@@ -65,7 +65,7 @@ def check_output_dir(out, force=False, create=True):
     if create: out.mkdir(parents=True, exist_ok=True)
     return out
 
-# %% ../nbs/09_cli.ipynb #a1648726
+# %% ../nbs/09_cli.ipynb #1ac8f699
 RUN_PARTS = ('run.json', 'features', 'checkpoints', 'model')
 
 def check_run_parts(out):
@@ -73,13 +73,13 @@ def check_run_parts(out):
     for part in RUN_PARTS:
         if (out/part).is_symlink(): raise UsageError(f'{out/part}: a link; refused (a run writes only inside {out})')
 
-# %% ../nbs/09_cli.ipynb #d9edfcde
+# %% ../nbs/09_cli.ipynb #6c363649
 def import_tensorflow_quietly():
     "Import TensorFlow with file descriptor 2 on /dev/null while its libraries load."
     if 'tensorflow' in sys.modules: return
     with quiet_stderr(): import tensorflow  # noqa: F401
 
-# %% ../nbs/09_cli.ipynb #c514eba6
+# %% ../nbs/09_cli.ipynb #b9442841
 RECIPE_NAMES = ('write-up', 'flickr8k', 'demo')
 BACKBONE_NAMES = ('inception_v3', 'resnet50', 'efficientnet_b0', 'mobilenet_v3_large', 'small_cnn')
 _SWITCHES = {'init-from-mean': 'the first state from the mean of the image features',
@@ -116,7 +116,7 @@ def recipe_from_args(a):
         weight_decay=a.weight_decay,
         attention_reg=a.attention_reg, learning_rate=a.lr, batch_size=a.batch, epochs=a.epochs, patience=a.patience)
 
-# %% ../nbs/09_cli.ipynb #bedc48ca
+# %% ../nbs/09_cli.ipynb #cc5bfbee
 HELD_OUT = (('red', 'circle'), ('blue', 'triangle'))  # never seen together in training
 
 def demo_datasets(out, n_images, seed, held_out=HELD_OUT, n_unseen=200):
@@ -126,7 +126,7 @@ def demo_datasets(out, n_images, seed, held_out=HELD_OUT, n_unseen=200):
     if not (held_out and n_unseen): return data_dir, None
     return data_dir, make_shapes_dataset(out/'unseen', n_images=n_unseen, seed=seed + 1, only=held_out, prefix='unseen')
 
-# %% ../nbs/09_cli.ipynb #b49843e6
+# %% ../nbs/09_cli.ipynb #f932f345
 def shape_scores(data_dir, # the shapes dataset the captions are of
                  images, caps, # image names and their captions
                  unseen_dir, # a dataset of the held-out pairs, or None
@@ -151,7 +151,7 @@ def shape_scores(data_dir, # the shapes dataset the captions are of
                  held_out=[' '.join(h) for h in held_out], unseen_samples=[c.text for c in ucaps[:3]])
     return r
 
-# %% ../nbs/09_cli.ipynb #13dfff1a
+# %% ../nbs/09_cli.ipynb #8d9e3212
 def train_demo(data, recipe, out, seed=0, progress=True):
     "`(Captioner, history)`: `recipe`'s model trained on `data`, its best weights, its loss curve in `out/loss.png`."
     from image_caption_attention.training import plot_history
@@ -183,7 +183,7 @@ def demo_report(data, cap, hist, beam=1):
               'samples': [(n, c.text, ' '.join(refs[n][0])) for n, c in list(zip(images, caps))[:5]]}
     return images, caps, report
 
-# %% ../nbs/09_cli.ipynb #05cdd627
+# %% ../nbs/09_cli.ipynb #f0990223
 def run_demo(out='ica_demo', # the folder everything goes into
              recipe=None, # the `demo` recipe by default
              n_images=2500, seed=0,
@@ -226,7 +226,7 @@ def run_demo(out='ica_demo', # the folder everything goes into
     (out/'report.json').write_text(json.dumps(report, indent=1))
     return report
 
-# %% ../nbs/09_cli.ipynb #990b23c8
+# %% ../nbs/09_cli.ipynb #7edafe52
 TARGETS = {'scene_accuracy': 0.85, 'relation_accuracy': 0.90, 'strict_pointing': 0.75, 'content_accuracy': 0.98,
            'unseen_combo_accuracy': 0.85}  # of the default demo, greedy, on the mean of three seeds
 
@@ -245,6 +245,29 @@ def print_report(report, out, file=None):
     say(f'distinct captions {d["distinct_share"]:.0%}, {d["words_used"]} words used, '
         f'mean length {d["mean_length"]:.1f}')
     say(f'done in {report["seconds"]:.0f}s: report, loss curve, attention maps and model in {out}/')
+
+# %% ../nbs/09_cli.ipynb #d65b300f
+SPREAD = ('BLEU-4', 'scene_accuracy', 'relation_accuracy', 'strict_pointing', 'content_accuracy',
+          'unseen_combo_accuracy', 'pointing', 'binding_errors', 'seconds')
+
+def run_demo_seeds(out='ica_demo', recipe=None, seeds=3, seed=0, force=False, progress=True, **kw):
+    "The demo for `seeds` seeds from `seed`, each into `out/seed-<k>/`: `{measure: {mean, min, max, runs}}`."
+    import numpy as np
+    out = check_output_dir(out, force)
+    runs = range(seed, seed + seeds)
+    reports = [run_demo(out/f'seed-{s}', recipe, seed=s, force=force, progress=progress, **kw) for s in runs]
+    spread = {k: {'mean': float(np.mean(v)), 'min': float(min(v)), 'max': float(max(v)), 'runs': v}
+              for k in SPREAD if all(k in r for r in reports) for v in [[r[k] for r in reports]]}
+    (out/'seeds.json').write_text(json.dumps({'seeds': list(runs), **spread}, indent=1))
+    return spread
+
+def print_spread(spread, out, file=None):
+    "The measures of several seeds: mean and range, next to the targets."
+    say = lambda *a: print(*a, file=file or sys.stdout)
+    for k, v in spread.items():
+        target = f'   (target ≥ {TARGETS[k]} on the mean)' if k in TARGETS else ''
+        say(f'{k:>22}: {v["mean"]:.3g}  [{v["min"]:.3g} – {v["max"]:.3g}]{target}')
+    say(f'each seed\'s report, model and maps in {out}/seed-*/; all figures in {out}/seeds.json')
 
 # %% ../nbs/09_cli.ipynb #187c730f
 def map_names(images, folder):
@@ -299,7 +322,7 @@ def _run_settings(out, recipe, preset, split, seed, resume):
     if not 0 <= seed < 2**32: raise InputError(f'seed must be in 0..2**32 - 1, not {seed}')
     return recipe, preset, split, seed
 
-# %% ../nbs/09_cli.ipynb #485f4887
+# %% ../nbs/09_cli.ipynb #6893be54
 def run_train(data, # a dataset folder or caption file of any known layout
               out, # the run's folder
               recipe=None, # the `flickr8k` recipe by default
@@ -341,7 +364,7 @@ def run_train(data, # a dataset folder or caption file of any known layout
     Captioner(model, d.vocab, extractor, max_len=d.max_len, meta=meta, recipe=recipe).save(out/'model')
     return hist
 
-# %% ../nbs/09_cli.ipynb #9e7801c7
+# %% ../nbs/09_cli.ipynb #c5ea90fb
 def run_evaluate(model_dir, data, split='test', beams=(1, 3, 5), features=None):
     "Score a saved model on a split of a dataset folder; the table."
     from image_caption_attention.inference import Captioner
@@ -374,6 +397,9 @@ def _demo_parser(sub):
     d.add_argument('--images', type=int_at_least(10), default=2500, help='number of generated images (default 2500)')
     d.add_argument('--seed', type=seed, default=0, help='random seed of the data and the training (default 0)')
     d.add_argument('--beam', type=positive, default=1, help='beam width for the held-out captions (default 1: greedy)')
+    d.add_argument('--seeds', type=int_at_least(1, 100), default=1,
+                   help='run the demo for this many seeds (from --seed), each in its own folder; '
+                        'the mean and range of each measure')
     d.add_argument('--force', action='store_true', help='write into a non-empty output folder')
     add_recipe_options(d, 'demo')
 
@@ -387,7 +413,7 @@ def _caption_parser(sub):
     c.add_argument('--attention-out', help='folder for attention-map PNGs, one per image')
     c.add_argument('--force', action='store_true', help='overwrite attention maps already in --attention-out')
 
-# %% ../nbs/09_cli.ipynb #9f92299e
+# %% ../nbs/09_cli.ipynb #74fe2cf2
 def _train_parser(sub):
     t = sub.add_parser('train', help='train on a dataset folder (any known caption layout)')
     t.add_argument('--data', required=True, help='dataset folder or caption file, e.g. /kaggle/input/flickr8k')
@@ -410,7 +436,7 @@ def _evaluate_parser(sub):
     e.add_argument('--beams', type=beam_list, default=[1, 3, 5], help='comma-separated beam widths (default 1,3,5)')
     e.add_argument('--features', help='keep the extracted features in this folder (default: a temporary one, removed)')
 
-# %% ../nbs/09_cli.ipynb #fede46f2
+# %% ../nbs/09_cli.ipynb #fd8bb518
 def _bench_parser(sub):
     bench = sub.add_parser('bench', help='measure training or decoding speed')
     bench = bench.add_subparsers(dest='what', required=True)
@@ -445,8 +471,13 @@ def build_parser():
     for add in (_demo_parser, _caption_parser, _train_parser, _evaluate_parser, _bench_parser): add(sub)
     return p
 
-# %% ../nbs/09_cli.ipynb #e7df221f
+# %% ../nbs/09_cli.ipynb #1f41fc29
 def _demo(a):
+    if a.seeds > 1:
+        with contextlib.redirect_stdout(sys.stderr):
+            spread = run_demo_seeds(a.out, recipe_from_args(a), a.seeds, a.seed, a.force,
+                                    n_images=a.images, beam=a.beam)
+        print_spread(spread, a.out); return 0
     with contextlib.redirect_stdout(sys.stderr):  # progress is not a result
         report = run_demo(a.out, recipe_from_args(a), n_images=a.images, seed=a.seed, beam=a.beam, force=a.force)
     print_report(report, a.out)
@@ -489,7 +520,7 @@ def _bench(a):
 
 COMMANDS = {'demo': _demo, 'caption': _caption, 'train': _train, 'evaluate': _evaluate, 'bench': _bench}
 
-# %% ../nbs/09_cli.ipynb #39e14651
+# %% ../nbs/09_cli.ipynb #c58f5651
 def main(argv=None):
     "Entry point of the `ica` console script; returns the exit status."
     a = build_parser().parse_args(argv)

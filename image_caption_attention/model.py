@@ -106,7 +106,7 @@ class ShowAttendTell(keras.Model):
 
     def get_config(self): return {**super().get_config(), **self.cfg}
 
-# %% ../nbs/05_model.ipynb #f79a81bf
+# %% ../nbs/05_model.ipynb #521bdbf7
 @patch_to(ShowAttendTell)
 def encode(self, features, training=False):
     "Encoded features `(B, L, E)`, attention keys `(B, L, U)` and the first state `(B, S)`."
@@ -117,7 +117,7 @@ def encode(self, features, training=False):
     if self.location_feedback: h0 = ops.concatenate([h0, ops.zeros((ops.shape(enc)[0], 2), enc.dtype)], -1)
     return enc, self.attention.keys(enc), h0
 
-# %% ../nbs/05_model.ipynb #d6bf8e45
+# %% ../nbs/05_model.ipynb #3b96d230
 @patch_to(ShowAttendTell)
 def _recur(self, emb, state, enc, keys):
     "One step: new state `(B, S)`, attention `(B, L)`, readout `(B, U)` (`(B, U + E)` with the deep output)."
@@ -127,10 +127,9 @@ def _recur(self, emb, state, enc, keys):
     previous = ops.zeros_like(h) if self.stateless_gru else h
     _, new = self.gru(ops.concatenate([context, emb, *self._where_it_looked(state)], axis=-1), [previous])
     h = new[0]
-    readout = ops.concatenate([h, context], -1) if self.fcz is not None else h
-    return self._with_location(h, alpha), alpha, readout
+    return self._with_location(h, alpha), alpha, self._readout(h, context, state, alpha)
 
-# %% ../nbs/05_model.ipynb #6fd48b2c
+# %% ../nbs/05_model.ipynb #f212e21f
 @patch_to(ShowAttendTell)
 def _recur_two(self, emb, state, enc, keys):
     "The step with two word-only GRUs: the attention GRU reads the word, then looks; the language GRU speaks."
@@ -139,10 +138,10 @@ def _recur_two(self, emb, state, enc, keys):
     context, alpha = self.attention(enc, keys, att[0])
     _, lang = self.lang_gru(x, [state[:, self.units:2 * self.units]])
     out = lang[0]
-    readout = ops.concatenate([out, context], -1) if self.fcz is not None else out
-    return self._with_location(ops.concatenate([att[0], out], -1), alpha), alpha, readout
+    new = self._with_location(ops.concatenate([att[0], out], -1), alpha)
+    return new, alpha, self._readout(out, context, state, alpha)
 
-# %% ../nbs/05_model.ipynb #23795875
+# %% ../nbs/05_model.ipynb #9e85938c
 def grid_positions(cells):
     "`(cells, 2)`: the x and y (in −1…1) of each cell of a square grid, row by row."
     side = int(round(cells ** 0.5))
@@ -155,12 +154,22 @@ def _where_it_looked(self, state):
     return [state[:, -2:]] if self.location_feedback else []
 
 @patch_to(ShowAttendTell)
-def _with_location(self, h, alpha):
-    "The new state: the GRUs' state `h`, and with location feedback the attention-weighted position."
-    if not self.location_feedback: return h
-    return ops.concatenate([h, ops.matmul(alpha, grid_positions(alpha.shape[-1]))], -1)
+def _looking_at(self, alpha):
+    "The attention-weighted position of this step, as a list of inputs: empty without location feedback."
+    return [ops.matmul(alpha, grid_positions(alpha.shape[-1]))] if self.location_feedback else []
 
-# %% ../nbs/05_model.ipynb #5bd62bce
+@patch_to(ShowAttendTell)
+def _with_location(self, h, alpha):
+    "The new state: the GRUs' state `h`, and with location feedback where the model looks now."
+    return ops.concatenate([h, *self._looking_at(alpha)], -1) if self.location_feedback else h
+
+@patch_to(ShowAttendTell)
+def _readout(self, h, context, state, alpha):
+    "What the output layers read: `h`, and with the deep output the attended context."
+    if self.fcz is None: return h
+    return ops.concatenate([h, context], -1)
+
+# %% ../nbs/05_model.ipynb #53874434
 @patch_to(ShowAttendTell)
 def logits(self, readout, training=False):
     "Readouts `(..., U)` or `(..., U + E)` → word logits `(..., V)`."
@@ -174,7 +183,7 @@ def step(self, tokens, h, enc, keys):
     h, alpha, r = self._recur(self.embedding(tokens), h, enc, keys)
     return self.logits(r), h, alpha
 
-# %% ../nbs/05_model.ipynb #38447503
+# %% ../nbs/05_model.ipynb #a4241402
 @patch_to(ShowAttendTell)
 def states(self, inputs, training=False):
     "Teacher forcing without the output layers: readouts `(B*k, T, U or U + E)` and attention `(B*k, T, L)`."
@@ -212,7 +221,7 @@ def attention_penalty(alphas, targets):
     mask = ops.cast(ops.not_equal(targets, 0), alphas.dtype)[..., None]
     return ops.mean(ops.sum(ops.square(1.0 - ops.sum(alphas * mask, axis=1)), axis=-1))
 
-# %% ../nbs/05_model.ipynb #010027f7
+# %% ../nbs/05_model.ipynb #e79f6c0c
 def _dense(i, o): return i * o + o
 def _conv(i, o, k): return k * k * i * o + o
 
@@ -233,7 +242,7 @@ def count_parameters(cfg):
     n += _dense(U, U) + _dense(U, V) + (_dense(E, U) if cfg.get('deep_output') else 0)
     return n
 
-# %% ../nbs/05_model.ipynb #17ae12cf
+# %% ../nbs/05_model.ipynb #b8d8f257
 def memory_available():
     "Bytes of memory available now (`MemAvailable` on Linux; the physical memory elsewhere)."
     try:
@@ -252,7 +261,7 @@ def check_model_fits(cfg, training=False, where='model'):
                          f'{avail / 2**30:,.1f} GiB are available')
     return cfg
 
-# %% ../nbs/05_model.ipynb #585e7bf6
+# %% ../nbs/05_model.ipynb #1c54d2a9
 def _kinds():
     "Each argument of `ShowAttendTell` and the type of its default (`vocab_size`, without one, is an int)."
     params = inspect.signature(ShowAttendTell.__init__).parameters
@@ -280,7 +289,7 @@ def build_model(cfg):
     model((np.zeros((1, *shape), 'float32'), np.ones((1, 2), 'int32')))
     return model
 
-# %% ../nbs/05_model.ipynb #87f5c595
+# %% ../nbs/05_model.ipynb #07c8aabe
 def load_weights(model, path, root=None):
     "Load `path` into the built `model`, checked (`check_h5`, and every weight finite); problems name the file."
     check_h5(path, root, max_bytes=int(model.count_params() * 4 * 1.1) + (1 << 20))
