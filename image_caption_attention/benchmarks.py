@@ -47,6 +47,7 @@ def cnn_flops(model):
 def decoder_flops(cfg):
     "Forward FLOPs of a `ShowAttendTell` configuration, per image, per word of a caption, and per projected word."
     from image_caption_attention.features import get_backbone
+    from image_caption_attention.model import LOOKS_REMEMBERED
     V, E, U = cfg['vocab_size'], cfg.get('embed_dim', 256), cfg.get('units', 512)
     b = get_backbone(cfg.get('backbone', 'inception_v3'))
     if b.name == 'small_cnn':  # SmallCNN: four 3×3 convolutions from 64² down to 8², two 1×1 on 64², then 160 channels
@@ -58,7 +59,7 @@ def decoder_flops(cfg):
     image = stem + 2 * L * C * E + 2 * L * E * U + (2 * E * S if cfg.get('init_from_mean') else 0)
     attend = 2 * U * U + 4 * L * U + 2 * L * E  # query, tanh(keys + query) and V·, context
     gru = lambda i: 2 * 3 * U * (i + U)
-    where = 2 if cfg.get('location_feedback') else 0  # the position fed back
+    where = 2 * LOOKS_REMEMBERED if cfg.get('location_feedback') else 0  # the positions fed back
     word = attend + (gru(E + where) + gru(E + where) if cfg.get('language_gru') else gru(2 * E + where))
     output = 2 * U * U + 2 * U * V + (2 * E * U if cfg.get('deep_output') else 0)
     return {'image': image, 'word': word, 'output': output}

@@ -238,7 +238,7 @@ def print_report(report, out, file=None):
     say('\n' + '  '.join(f'{k} {report[k]:.1f}' for k in ('BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4')))
     for k, t in TARGETS.items():
         chance = f', chance {report[k + "_chance"]:.2f}' if k + '_chance' in report else ''
-        if k in report: say(f'{k:>22}: {report[k]:.3g}   (target ≥ {t}{chance})')
+        if k in report: say(f'{k:>22}: {report[k]:.3f}   (target ≥ {t}{chance})')
     say(f'{"binding errors":>22}: {report["binding_errors"]} of {report["images"]["test"]} captions; '
         f'pointing with a cell of slack {report["pointing"]:.3g} (chance {report["pointing_chance"]:.2f})')
     d = report['diagnostics']
@@ -265,8 +265,10 @@ def print_spread(spread, out, file=None):
     "The measures of several seeds: mean and range, next to the targets."
     say = lambda *a: print(*a, file=file or sys.stdout)
     for k, v in spread.items():
-        target = f'   (target ≥ {TARGETS[k]} on the mean)' if k in TARGETS else ''
-        say(f'{k:>22}: {v["mean"]:.3g}  [{v["min"]:.3g} – {v["max"]:.3g}]{target}')
+        met = k in TARGETS and v['mean'] >= TARGETS[k]
+        target = f'   (target ≥ {TARGETS[k]} on the mean: {"met" if met else "missed"})' if k in TARGETS else ''
+        f = '.3f' if k in TARGETS or k == 'pointing' else '.1f'  # 0.8997 is not 0.9
+        say(f'{k:>22}: {v["mean"]:{f}}  [{v["min"]:{f}} – {v["max"]:{f}}]{target}')
     say(f'each seed\'s report, model and maps in {out}/seed-*/; all figures in {out}/seeds.json')
 
 # %% ../nbs/09_cli.ipynb #187c730f

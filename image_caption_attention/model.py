@@ -14,9 +14,9 @@ from .files import InputError, check_h5, check_schema
 from .features import get_backbone
 
 # %% auto #0
-__all__ = ['Encoder', 'SmallCNN', 'BahdanauAttention', 'ShowAttendTell', 'grid_positions', 'masked_loss', 'attention_penalty',
-           'count_parameters', 'memory_available', 'check_model_fits', 'check_model_config', 'build_model',
-           'load_weights']
+__all__ = ['LOOKS_REMEMBERED', 'Encoder', 'SmallCNN', 'BahdanauAttention', 'ShowAttendTell', 'grid_positions', 'masked_loss',
+           'attention_penalty', 'count_parameters', 'memory_available', 'check_model_fits', 'check_model_config',
+           'build_model', 'load_weights']
 
 # %% ../nbs/05_model.ipynb #e19368fc
 @keras.saving.register_keras_serializable('ica')
@@ -83,7 +83,7 @@ class ShowAttendTell(keras.Model):
                  stateless_gru=False, # the write-up's bug: the GRU restarts from zeros at each word
                  deep_output=False, # the attended context also feeds the output layers
                  language_gru=False, # two word-only GRUs: one that attends, one that speaks
-                 location_feedback=False, # the recurrence is told where it looked at the previous word
+                 location_feedback=False, # the recurrence is told where it looked at the last three words
                  **kw):
         super().__init__(**kw)
         self.cfg = dict(vocab_size=vocab_size, embed_dim=embed_dim, units=units, backbone=backbone, dropout=dropout,
@@ -91,7 +91,7 @@ class ShowAttendTell(keras.Model):
                         language_gru=language_gru, location_feedback=location_feedback)
         self.units, self.stateless_gru, self.location_feedback = units, stateless_gru, location_feedback
         self.gru_state = 2 * units if language_gru else units
-        self.state_size = self.gru_state + (2 if location_feedback else 0)  # what decoding carries from word to word
+        self.state_size = self.gru_state + (2 * LOOKS_REMEMBERED if location_feedback else 0)  # carried word to word
         self.stem = SmallCNN() if backbone == 'small_cnn' else None
         self.encoder = Encoder(embed_dim)
         self.attention = BahdanauAttention(units)
@@ -114,7 +114,8 @@ def encode(self, features, training=False):
     enc = self.encoder(ops.cast(x, 'float32'))
     if self.init_h is not None: h0 = self.init_h(ops.mean(enc, axis=1))
     else: h0 = ops.zeros((ops.shape(enc)[0], self.gru_state), enc.dtype)
-    if self.location_feedback: h0 = ops.concatenate([h0, ops.zeros((ops.shape(enc)[0], 2), enc.dtype)], -1)
+    if self.location_feedback:
+        h0 = ops.concatenate([h0, ops.zeros((ops.shape(enc)[0], 2 * LOOKS_REMEMBERED), enc.dtype)], -1)
     return enc, self.attention.keys(enc), h0
 
 # %% ../nbs/05_model.ipynb #3b96d230
@@ -127,7 +128,7 @@ def _recur(self, emb, state, enc, keys):
     previous = ops.zeros_like(h) if self.stateless_gru else h
     _, new = self.gru(ops.concatenate([context, emb, *self._where_it_looked(state)], axis=-1), [previous])
     h = new[0]
-    return self._with_location(h, alpha), alpha, self._readout(h, context, state, alpha)
+    return self._with_location(h, alpha, state), alpha, self._readout(h, context, state, alpha)
 
 # %% ../nbs/05_model.ipynb #f212e21f
 @patch_to(ShowAttendTell)
@@ -138,7 +139,7 @@ def _recur_two(self, emb, state, enc, keys):
     context, alpha = self.attention(enc, keys, att[0])
     _, lang = self.lang_gru(x, [state[:, self.units:2 * self.units]])
     out = lang[0]
-    new = self._with_location(ops.concatenate([att[0], out], -1), alpha)
+    new = self._with_location(ops.concatenate([att[0], out], -1), alpha, state)
     return new, alpha, self._readout(out, context, state, alpha)
 
 # %% ../nbs/05_model.ipynb #9e85938c
@@ -148,20 +149,23 @@ def grid_positions(cells):
     ys, xs = np.meshgrid(np.linspace(-1, 1, side), np.linspace(-1, 1, side), indexing='ij')
     return np.stack([xs.ravel(), ys.ravel()], -1).astype('float32')
 
+LOOKS_REMEMBERED = 3  # words whose attended positions are fed back
+
 @patch_to(ShowAttendTell)
 def _where_it_looked(self, state):
-    "The position fed back (the state's last two numbers), as a list of inputs: empty without location feedback."
-    return [state[:, -2:]] if self.location_feedback else []
+    "The positions fed back (the state's tail), as a list of inputs: empty without location feedback."
+    return [state[:, self.gru_state:]] if self.location_feedback else []
 
 @patch_to(ShowAttendTell)
 def _looking_at(self, alpha):
     "The attention-weighted position of this step, as a list of inputs: empty without location feedback."
-    return [ops.matmul(alpha, grid_positions(alpha.shape[-1]))] if self.location_feedback else []
+    return [ops.matmul(alpha, ops.cast(grid_positions(alpha.shape[-1]), alpha.dtype))] if self.location_feedback else []
 
 @patch_to(ShowAttendTell)
-def _with_location(self, h, alpha):
-    "The new state: the GRUs' state `h`, and with location feedback where the model looks now."
-    return ops.concatenate([h, *self._looking_at(alpha)], -1) if self.location_feedback else h
+def _with_location(self, h, alpha, state):
+    "The new state: the GRUs' state `h`, and with location feedback where it looks now before where it looked."
+    if not self.location_feedback: return h
+    return ops.concatenate([h, *self._looking_at(alpha), state[:, self.gru_state:-2]], -1)
 
 @patch_to(ShowAttendTell)
 def _readout(self, h, context, state, alpha):
@@ -229,7 +233,7 @@ def count_parameters(cfg):
     "How many weights the `ShowAttendTell` of configuration `cfg` has, counted from its sizes."
     V, E, U = cfg['vocab_size'], cfg.get('embed_dim', 256), cfg.get('units', 512)
     two, S = cfg.get('language_gru', False), (2 if cfg.get('language_gru', False) else 1) * U
-    where = 2 if cfg.get('location_feedback') else 0  # the position fed back to the GRUs
+    where = 2 * LOOKS_REMEMBERED if cfg.get('location_feedback') else 0  # the positions fed back to the GRUs
     gru = lambda i: 3 * U * (i + U) + 2 * 3 * U  # kernel, recurrent kernel, two biases (reset_after)
     if get_backbone(cfg.get('backbone', 'inception_v3')).name == 'small_cnn':
         C = 128 + 32  # SmallCNN's form and colour channels

@@ -12,10 +12,11 @@ from PIL import Image, ImageDraw
 from .files import InputError, atomic_write, new_folder_beside, read_json
 
 # %% auto #0
-__all__ = ['COLOURS', 'SHAPES', 'SIZES', 'RELATIONS', 'BOXES_SCHEMA', 'CACHE_DIR', 'ODD_IMAGES', 'READABLE_ODD_IMAGES', 'PHRASES',
-           'ShapeObject', 'all_combos', 'random_scene', 'draw_scene', 'relation', 'describe', 'make_shapes_dataset',
-           'load_boxes', 'boxes_image_size', 'shapes_dataset', 'write_odd_images', 'content_correct', 'names_combo',
-           'named_objects', 'stated_relation', 'scene_check', 'pointing_game', 'scene_scores']
+__all__ = ['COLOURS', 'SHAPES', 'SIZES', 'RELATIONS', 'BOXES_SCHEMA', 'CACHE_DIR', 'SHAPES_VERSION', 'ODD_IMAGES',
+           'READABLE_ODD_IMAGES', 'PHRASES', 'ShapeObject', 'all_combos', 'random_scene', 'draw_scene', 'relation',
+           'describe', 'make_shapes_dataset', 'load_boxes', 'boxes_image_size', 'shapes_dataset', 'write_odd_images',
+           'content_correct', 'names_combo', 'named_objects', 'stated_relation', 'scene_check', 'pointing_game',
+           'scene_scores']
 
 # %% ../nbs/01_shapes.ipynb #9f3eb772
 COLOURS = {'red': (214, 39, 40), 'green': (44, 160, 44), 'blue': (31, 90, 210), 'yellow': (240, 200, 20)}
@@ -54,13 +55,18 @@ def random_scene(rng, image_size=128, combos=None, n_objects=None, must_include=
         for _ in range(100):
             cx, cy = rng.uniform(half + 2, image_size - half - 2, 2)
             box = (cx - half, cy - half, cx + half, cy + half)
-            if all(_apart(box, o.box, gap=4) for o in objs): break
+            if all(_apart(box, o.box, gap=4) and _clear_relation(box, o.box, image_size / 16) for o in objs): break
         else: return random_scene(rng, image_size, combos, n_objects, must_include)
         objs.append(ShapeObject(colour, shape, size, tuple(round(float(v), 1) for v in box)))
     return objs
 
 def _apart(a, b, gap):
     return a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+
+def _clear_relation(a, b, margin):
+    "True when boxes `a` and `b` lie further apart along one axis than along the other, by `margin` or more."
+    dx, dy = (a[0] + a[2] - b[0] - b[2]) / 2, (a[1] + a[3] - b[1] - b[3]) / 2
+    return abs(abs(dx) - abs(dy)) >= margin
 
 # %% ../nbs/01_shapes.ipynb #7007dc80
 def draw_scene(objs, rng, image_size=128):
@@ -97,7 +103,7 @@ def describe(objs):
     a, b = objs
     r = relation(a, b)
     return [f'a {a.phrase} {r} a {b.phrase}', f'a {b.phrase} {_INVERSE[r]} a {a.phrase}',
-            f'a {a.phrase} and a {b.phrase}', f'there is a {a.phrase} {r} a {b.phrase}',
+            f'a {a.phrase} {r} a {b.phrase} in the picture', f'there is a {a.phrase} {r} a {b.phrase}',
             f'a {a.phrase} is {r} a {b.phrase}']
 
 # %% ../nbs/01_shapes.ipynb #4743e40f
@@ -154,9 +160,12 @@ def boxes_image_size(path):
 # %% ../nbs/01_shapes.ipynb #ca660d05
 CACHE_DIR = Path(os.environ.get('ICA_CACHE', '~/.cache/image_caption_attention')).expanduser()
 
+SHAPES_VERSION = 2  # 2: every two-object reference states the relation
+
 def shapes_dataset(n_images=600, seed=0):
     "The embedded dataset of the examples and tests, generated once into `CACHE_DIR`."
-    return make_shapes_dataset(CACHE_DIR/f'shapes-{n_images}-seed{seed}', n_images=n_images, seed=seed)
+    folder = CACHE_DIR/f'shapes-v{SHAPES_VERSION}-{n_images}-seed{seed}'
+    return make_shapes_dataset(folder, n_images=n_images, seed=seed)
 
 # %% ../nbs/01_shapes.ipynb #c10827da
 def _16bit(im, p): Image.fromarray(np.asarray(im.convert('L'), np.uint16) * 257).save(p)

@@ -219,7 +219,7 @@ RECIPES = {
     'write-up': Recipe(),
     'flickr8k': Recipe(dropout=0.5, init_from_mean=True, deep_output=True, attention_reg=0.1, epochs=20, patience=3),
     'demo': Recipe(backbone='small_cnn', embed_dim=128, units=128, dropout=0.3, deep_output=True, language_gru=True,
-                   weight_decay=0.05, epochs=12, patience=3),
+                   weight_decay=0.05, location_feedback=True, epochs=15, patience=3),
 }
 MAX_SIZE = 1_000_000  # of sizes, batches and epochs: what a number from a file or a command line may be
 RECIPE_SCHEMA = {f'{f.name}?': (int, float) if f.type == 'float' else {'int': int, 'str': str, 'bool': bool}[f.type]
