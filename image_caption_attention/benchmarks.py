@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['KAGGLE_GPUS', 'GPU_SHARE', 'peak_rss_mb', 'run_yardstick', 'cnn_flops', 'decoder_flops', 'train_flops',
-           'decode_flops', 'matmul_rate', 'bench_train', 'bench_decode', 'measure_rates', 'estimate_run']
+__all__ = ['FLICKR8K_SIZES', 'KAGGLE_GPUS', 'GPU_SHARE', 'peak_rss_mb', 'run_yardstick', 'cnn_flops', 'decoder_flops',
+           'train_flops', 'decode_flops', 'matmul_rate', 'bench_train', 'bench_decode', 'bench_extract',
+           'measure_rates', 'estimate_run']
 
 # %% ../nbs/10_benchmarks.ipynb #b2abc8c8
 def peak_rss_mb():
@@ -207,6 +208,39 @@ def bench_decode(images=256, # images captioned per beam width
     if 1 in beams and 3 in beams:
         print(f'beam 3 costs {out["beam1_images_per_s"] / out["beam3_images_per_s"]:.2f}× greedy')
     print(f'this machine\'s float32 matmul: {rate / 1e9:.0f} GFLOP/s')
+    return out
+
+# %% ../nbs/10_benchmarks.ipynb #e6b1af7b
+FLICKR8K_SIZES = ((500, 375), (500, 333), (375, 500), (500, 334), (333, 500))  # its most common (width, height)
+
+def bench_extract(images=64, # JPEGs written and extracted
+                  backbone='inception_v3', batch=32,
+                  weights=None): # None: random weights (offline); 'imagenet' or a file for the real ones
+    "Images/s of the whole extraction path next to the CNN alone on the same images in memory."
+    from PIL import Image
+    from image_caption_attention.features import FeatureExtractor, extract_features, get_backbone, image_dataset
+    b = get_backbone(backbone)
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)/'Images'; root.mkdir()
+        names = [f'{i:05d}.jpg' for i in range(images)]
+        for i, n in enumerate(names):
+            w, h = FLICKR8K_SIZES[i % len(FLICKR8K_SIZES)]
+            Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)).save(root/n, quality=90)
+        ex = FeatureExtractor(b, weights)
+        extract_features(names[:batch], root, Path(tmp)/'warm', backbone, batch_size=batch, extractor=ex,
+                         progress=False)  # traces the CNN once
+        whole = _timed(lambda: extract_features(names, root, Path(tmp)/'store', backbone, batch_size=batch,
+                                                extractor=ex, progress=False))
+        pixels = np.concatenate([x.numpy() for x, _ in image_dataset([root/n for n in names], b.image_size, batch)])
+    x = ex.preprocess(pixels) if ex.preprocess else pixels / 255.0
+    if ex.cnn is not None: ex.cnn.predict(x[:batch], batch_size=batch, verbose=0)  # the same warm-up
+    cnn = _timed(lambda: ex.cnn.predict(x, batch_size=batch, verbose=0)) if ex.cnn is not None else float('nan')
+    out = {'images': images, 'whole_images_per_s': images / whole, 'cnn_images_per_s': images / cnn}
+    out['ratio'] = out['whole_images_per_s'] / out['cnn_images_per_s']
+    print(f'{b.name} extraction of {images} JPEGs at Flickr8k sizes, batch {batch}: whole path '
+          f'{out["whole_images_per_s"]:.1f} images/s, the CNN alone {out["cnn_images_per_s"]:.1f} images/s '
+          f'(ratio {out["ratio"]:.2f})')
     return out
 
 # %% ../nbs/10_benchmarks.ipynb #3794b9a9

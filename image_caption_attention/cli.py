@@ -440,7 +440,7 @@ def _evaluate_parser(sub):
 
 # %% ../nbs/09_cli.ipynb #fd8bb518
 def _bench_parser(sub):
-    bench = sub.add_parser('bench', help='measure training or decoding speed')
+    bench = sub.add_parser('bench', help='measure training, decoding or feature-extraction speed')
     bench = bench.add_subparsers(dest='what', required=True)
     bt = bench.add_parser('train', help='the training step on real caption lengths with random features')
     bt.add_argument('captions', help='a caption file or dataset folder of any known layout (e.g. Flickr8k.token.txt)')
@@ -460,6 +460,12 @@ def _bench_parser(sub):
                                 ('batch', 64, 'images per batch')]:
         bd.add_argument(f'--{n}', type=positive, default=v, help=f'{h} (default {v})')
     bd.add_argument('--yardstick', help='also run this script (e.g. ../shared/bench/seed_decode.py) for comparison')
+    be = bench.add_parser('extract', help='feature extraction: the whole path next to the CNN alone')
+    be.add_argument('--images', type=int_at_least(1, 2000), default=64, help='JPEGs at Flickr8k sizes (default 64)')
+    be.add_argument('--batch', type=positive, default=32, help='images per batch (default 32)')
+    be.add_argument('--backbone', default='inception_v3', choices=[n for n in BACKBONE_NAMES if n != 'small_cnn'],
+                    help='the CNN (default inception_v3)')
+    be.add_argument('--weights', help="an ImageNet weights file, or 'imagenet' (default: random weights, offline)")
 
 class OneLineParser(argparse.ArgumentParser):
     "An argument parser whose errors are one line (argparse prints the whole usage first)."
@@ -511,7 +517,10 @@ def _evaluate(a):
     return 0
 
 def _bench(a):
-    from image_caption_attention.benchmarks import bench_train, bench_decode
+    from image_caption_attention.benchmarks import bench_train, bench_decode, bench_extract
+    if a.what == 'extract':
+        bench_extract(a.images, a.backbone, a.batch, a.weights)
+        return 0
     if a.what == 'decode':
         bench_decode(a.images, a.vocab, a.embed, a.units, a.max_len, a.batch, yardstick=a.yardstick)
         return 0
