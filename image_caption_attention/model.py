@@ -128,7 +128,7 @@ def _recur(self, emb, state, enc, keys):
     previous = ops.zeros_like(h) if self.stateless_gru else h
     _, new = self.gru(ops.concatenate([context, emb, *self._where_it_looked(state)], axis=-1), [previous])
     h = new[0]
-    return self._with_location(h, alpha, state), alpha, self._readout(h, context, state, alpha)
+    return self._with_location(h, alpha, state), alpha, self._readout(h, context)
 
 # %% ../nbs/05_model.ipynb #f212e21f
 @patch_to(ShowAttendTell)
@@ -140,7 +140,7 @@ def _recur_two(self, emb, state, enc, keys):
     _, lang = self.lang_gru(x, [state[:, self.units:2 * self.units]])
     out = lang[0]
     new = self._with_location(ops.concatenate([att[0], out], -1), alpha, state)
-    return new, alpha, self._readout(out, context, state, alpha)
+    return new, alpha, self._readout(out, context)
 
 # %% ../nbs/05_model.ipynb #9e85938c
 def grid_positions(cells):
@@ -168,7 +168,7 @@ def _with_location(self, h, alpha, state):
     return ops.concatenate([h, *self._looking_at(alpha), state[:, self.gru_state:-2]], -1)
 
 @patch_to(ShowAttendTell)
-def _readout(self, h, context, state, alpha):
+def _readout(self, h, context):
     "What the output layers read: `h`, and with the deep output the attended context."
     if self.fcz is None: return h
     return ops.concatenate([h, context], -1)
