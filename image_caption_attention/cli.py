@@ -85,7 +85,7 @@ BACKBONE_NAMES = ('inception_v3', 'resnet50', 'efficientnet_b0', 'mobilenet_v3_l
 _SWITCHES = {'init-from-mean': 'the first state from the mean of the image features',
              'deep-output': 'the attended context also feeds the output layers',
              'language-gru': 'two word-only GRUs: one attends, one speaks',
-             'location-feedback': 'the recurrence is told where it looked at the previous word'}
+             'location-feedback': 'the recurrence is told where it looked at the last three words'}
 
 def add_recipe_options(p, default):
     "The options of a `Recipe`, on the argparse parser `p`; each defaults to the recipe's value."
