@@ -332,10 +332,12 @@ def run_train(data, # a dataset folder or caption file of any known layout
               resume=False, # continue the run in `out` with the settings of its `run.json`
               epochs=None, # train up to this epoch instead of the recipe's (also when resuming)
               force=False, progress=True):
-    "Train on a dataset folder; writes `out/{run.json,features,checkpoints,model}` and returns the history."
+    """Train on a dataset folder; writes `out/{run.json,features,checkpoints,model}` and returns the history.
+    With a cluster in `TF_CONFIG`, the chief writes those; every other worker keeps its features in
+    `out.worker-N` and reads the chief's checkpoints when it resumes."""
     import keras
     from image_caption_attention.data import load_captions
-    from image_caption_attention.training import prepare_data, training_splits
+    from image_caption_attention.training import cluster_spec, multi_worker_strategy, prepare_data, training_splits
     from image_caption_attention.model import check_model_fits, load_weights
     from image_caption_attention.inference import Captioner
     from image_caption_attention.features import FeatureExtractor, get_backbone
@@ -345,22 +347,25 @@ def run_train(data, # a dataset folder or caption file of any known layout
     recipe, preset, split, seed = _run_settings(out, recipe, preset, split, seed, resume)
     recipe = recipe.but(epochs=epochs)
     check_model_fits(recipe.model_config(PRESETS[preset].top_k + 1), training=True, where='the model')
-    if not resume: check_output_dir(out, force, create=False)
-    check_run_parts(out)
+    spec = cluster_spec()
+    own = out if spec is None or spec['chief'] else out.with_name(f'{out.name}.{spec["type"]}-{spec["index"]}')
+    if not resume: check_output_dir(own, force, create=False)
+    check_run_parts(own)
     table = load_captions(data)  # read (and checked) before anything is written
     training_splits(table, preset, split, quiet=True)  # enough images for every split
+    strategy = multi_worker_strategy()  # joins the cluster of TF_CONFIG (if any) before TensorFlow runs anything
     extractor = FeatureExtractor(recipe.backbone, weights) if get_backbone(recipe.backbone).pretrained else None
     if not resume:
-        check_output_dir(out, force)
+        check_output_dir(own, force)
         settings = {'recipe': dataclasses.asdict(recipe), 'preset': preset, 'split': split, 'seed': seed}
-        (out/'run.json').write_text(json.dumps(settings))
+        if own == out: (out/'run.json').write_text(json.dumps(settings))
     keras.utils.set_random_seed(seed)
-    d = prepare_data(table, out/'features', recipe.backbone, preset, split, weights, extractor, progress)
-    model = recipe.model(len(d.vocab))
+    d = prepare_data(table, own/'features', recipe.backbone, preset, split, weights, extractor, progress)
+    with strategy.scope() if strategy else contextlib.nullcontext(): model = recipe.model(len(d.vocab))
     batches = d.epochs('train', recipe.batch_size, seed, captions_per_image=5)
-    hist = recipe.trainer(model, seed=seed).fit(batches, d.dataset('val', 256), recipe.epochs, out/'checkpoints',
-                                                 recipe.patience, progress, resume=resume)
-    if not (out/'checkpoints'/'best.weights.h5').exists(): return hist  # stopped before its first epoch ended
+    trainer = recipe.trainer(model, seed=seed, strategy=strategy)
+    hist = trainer.fit(batches, d.dataset('val', 256), recipe.epochs, out/'checkpoints', recipe.patience, progress, resume)
+    if not trainer.chief or not (out/'checkpoints'/'best.weights.h5').exists(): return hist  # no epoch ended
     load_weights(model, out/'checkpoints'/'best.weights.h5')
     meta = {'preset': preset, 'split': split}
     Captioner(model, d.vocab, extractor, max_len=d.max_len, meta=meta, recipe=recipe).save(out/'model')
@@ -417,7 +422,9 @@ def _caption_parser(sub):
 
 # %% ../nbs/09_cli.ipynb #74fe2cf2
 def _train_parser(sub):
-    t = sub.add_parser('train', help='train on a dataset folder (any known caption layout)')
+    t = sub.add_parser('train', help='train on a dataset folder (any known caption layout)',
+                       epilog='across processes or machines: run the same command on each, with TF_CONFIG naming '
+                              'the cluster and its own task (see the Training chapter)')
     t.add_argument('--data', required=True, help='dataset folder or caption file, e.g. /kaggle/input/flickr8k')
     t.add_argument('--out', default='ica_run', help='folder for features, checkpoints and the model (default: ica_run)')
     t.add_argument('--preset', default='default', choices=['default', 'seed'],
@@ -500,6 +507,7 @@ def _caption(a):
     return 0 if all(c is not None for _, c in res) else 1
 
 def _train(a):
+    from image_caption_attention.training import cluster_spec
     with contextlib.redirect_stdout(sys.stderr):
         hist = run_train(a.data, a.out, recipe_from_args(a), a.preset, a.split, a.weights, a.seed, a.resume,
                          a.epochs if a.resume else None, a.force)
@@ -507,6 +515,8 @@ def _train(a):
     if 'stopped' in hist and not hist['val_loss']:
         print(f'{hist["stopped"]}; no epoch ended, no model written'); return 1
     if 'stopped' in hist: print(f'{hist["stopped"]}; the model in {model} has the best weights'); return 1
+    if (spec := cluster_spec()) and not spec['chief']:
+        print(f'{spec["type"]} {spec["index"]} done; the chief writes the model to {model}'); return 0
     print(f'model written to {model} (best validation loss {min(hist["val_loss"]):.3f})')
     return 0
 
@@ -546,9 +556,10 @@ def main(argv=None):
     except KeyboardInterrupt:
         resumable = a.command == 'train' and (Path(a.out)/'checkpoints'/'latest.json').exists()
         return fail('interrupted' + (' (ica train --resume continues the run)' if resumable else ''), 130)
-    except RuntimeError as e:  # pretrained weights that cannot be had: the message says what to do
+    except RuntimeError as e:  # weights that cannot be had, a lost worker: the message says what to do
         from image_caption_attention.features import WeightsUnavailable
-        if not isinstance(e, WeightsUnavailable): raise
+        from image_caption_attention.training import WorkerLost
+        if not isinstance(e, (WeightsUnavailable, WorkerLost)): raise
         return fail(e, 1)
 
 # %% ../nbs/09_cli.ipynb #4beaa150

@@ -193,7 +193,7 @@ def states(self, inputs, training=False):
     "Teacher forcing without the output layers: readouts `(B*k, T, U or U + E)` and attention `(B*k, T, L)`."
     features, tokens = inputs
     enc, keys, h0 = self.encode(features, training)
-    reps = ops.shape(tokens)[0] // ops.shape(enc)[0]  # several captions per image: encode each image once
+    reps = ops.shape(tokens)[0] // ops.maximum(ops.shape(enc)[0], 1)  # captions per image: each image encoded once
     enc, keys, h0 = [ops.repeat(x, reps, axis=0) for x in (enc, keys, h0)]
     emb = self.embedding(tokens)  # all words embedded at once
     h1, _, r0 = self._recur(emb[:, 0], h0, enc, keys)  # builds the layers outside the loop; r0 sets the readout's shape

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_training.ipynb #60d4dc3f
 from __future__ import annotations
-import dataclasses, json, math, os, re, shutil, sys, warnings
+import contextlib, dataclasses, json, math, os, re, shutil, subprocess, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -15,6 +15,7 @@ from fastcore.basics import patch_to
 with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to text bars, with a warning
     warnings.simplefilter('ignore'); from tqdm.auto import tqdm
 from .files import (InputError, admit_file, atomic_write, check_h5, check_schema, inside,
+                                           parse_json,
                                            new_folder_beside, read_json, read_npz, swap_in)
 from .data import load_captions, split_by_image, split_dataset
 from .text import PRESETS, Vocabulary, clean_caption
@@ -22,9 +23,11 @@ from .features import FeatureStore, extract_features, get_backbone
 from .model import ShowAttendTell, attention_penalty, count_parameters, load_weights
 
 # %% auto #0
-__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'RECIPES', 'MAX_SIZE', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'PreparedData',
-           'training_splits', 'prepare_data', 'batch_order', 'group_by_image', 'caption_dataset', 'Recipe',
-           'check_recipe', 'Trainer', 'latest_state', 'NonFiniteLoss', 'use_mixed_precision', 'plot_history']
+__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'RECIPES', 'MAX_SIZE', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'LOST',
+           'CLUSTER_TIMEOUT', 'TF_CONFIG_SCHEMA', 'PreparedData', 'training_splits', 'prepare_data', 'batch_order',
+           'group_by_image', 'caption_dataset', 'Recipe', 'check_recipe', 'is_chief', 'Trainer', 'latest_state',
+           'NonFiniteLoss', 'WorkerLost', 'use_mixed_precision', 'cluster_spec', 'multi_worker_strategy',
+           'plot_history']
 
 # %% ../nbs/06_training.ipynb #9b516e95
 DECODE_SLACK = 2  # decoding may run two words past the longest training caption before it gives up
@@ -241,6 +244,14 @@ def check_recipe(d, where='recipe'):
     get_backbone(r.backbone)
     return r
 
+# %% ../nbs/06_training.ipynb #22511e3a
+def is_chief(strategy):
+    "Whether this process writes the files of a run: the chief of a cluster (else its worker 0), or the only process."
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy): return True
+    r = strategy.cluster_resolver
+    jobs = r.cluster_spec().as_dict()
+    return (r.task_type, r.task_id) == ('chief' if 'chief' in jobs else 'worker', 0)
+
 # %% ../nbs/06_training.ipynb #a04c2a7c
 class Trainer:
     "Trains a `ShowAttendTell` model: `train_step`, `evaluate`, `fit`; checkpoints that resume."
@@ -254,6 +265,7 @@ class Trainer:
                  weight_decay=0.0): # decoupled (AdamW)
         self.model, self.attention_reg, self.seed = model, attention_reg, seed
         self.strategy = strategy or tf.distribute.get_strategy()
+        self.chief = is_chief(self.strategy)
         tpu = isinstance(self.strategy, tf.distribute.TPUStrategy)
         self.static_shapes = tpu if static_shapes is None else static_shapes
         with self.strategy.scope():
@@ -266,8 +278,8 @@ class Trainer:
 
 # %% ../nbs/06_training.ipynb #31c31f80
 @patch_to(Trainer)
-def _losses(self, feats, tokens, n_tokens, training, share=1.0):
-    "`(loss, total)`: the masked cross-entropy, and the loss with the attention penalty."
+def _losses(self, feats, tokens, n_tokens, training, rows=None):
+    "`(loss, total)`: the masked cross-entropy, and the loss with the attention penalty (this part's share of `rows`)."
     hs, alphas = self.model.states((feats, tokens[:, :-1]), training=training)
     targets = tokens[:, 1:]
     mask = targets > 0
@@ -279,12 +291,14 @@ def _losses(self, feats, tokens, n_tokens, training, share=1.0):
         ce = keras.losses.sparse_categorical_crossentropy(tf.boolean_mask(targets, mask), logits, from_logits=True)
     loss = tf.reduce_sum(ce) / n_tokens
     if not self.attention_reg: return loss, loss
-    return loss, loss + self.attention_reg * attention_penalty(alphas, targets) * share
+    local = tf.cast(tf.shape(tokens)[0], tf.float32)  # a replica's part of a last, small batch may be empty
+    penalty = tf.where(local > 0, attention_penalty(alphas, targets), 0.0) * (1.0 if rows is None else local / rows)
+    return loss, loss + self.attention_reg * penalty
 
 @patch_to(Trainer)
-def _replica_step(self, feats, tokens, n_tokens, share=1.0):
+def _replica_step(self, feats, tokens, n_tokens, rows=None):
     with tf.GradientTape() as tape:
-        loss, total = self._losses(feats, tokens, n_tokens, True, share)
+        loss, total = self._losses(feats, tokens, n_tokens, True, rows)
         scaled = self.optimizer.scale_loss(total) if hasattr(self.optimizer, 'scale_loss') else total
     v = self.model.trainable_variables
     self.optimizer.apply_gradients(zip(tape.gradient(scaled, v), v))
@@ -294,10 +308,11 @@ def _replica_step(self, feats, tokens, n_tokens, share=1.0):
 def _n_tokens(t): return tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
 
 @patch_to(Trainer)
-def _split(self, x):
-    "Cut a global batch into one part per replica (features and captions alike)."
+def _split(self, x, images):
+    "Cut a global batch of `images` into one part per replica, whole images each (a last partial batch unevenly)."
     r = self.strategy.num_replicas_in_sync
-    part = lambda ctx: tf.split(x, r)[ctx.replica_id_in_sync_group]
+    sizes = (images // r + tf.cast(tf.range(r) < images % r, tf.int32)) * (tf.shape(x)[0] // images)
+    part = lambda ctx: tf.split(x, sizes, num=r)[ctx.replica_id_in_sync_group]
     return self.strategy.experimental_distribute_values_from_function(part)
 
 @patch_to(Trainer)
@@ -309,7 +324,8 @@ def _compile(self, feats, tokens):
     def train(f, t):
         n, r = _n_tokens(t), self.strategy.num_replicas_in_sync
         if r == 1: return self._replica_step(f, t, n)
-        per = self.strategy.run(self._replica_step, args=(self._split(f), self._split(t), n, 1.0 / r))
+        i = tf.shape(f)[0]
+        per = self.strategy.run(self._replica_step, args=(self._split(f, i), self._split(t, i), n, tf.cast(tf.shape(t)[0], tf.float32)))
         return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per, axis=None)
     def test(f, t): return self._losses(f, t, _n_tokens(t), False)[0]
     spec = (tf.TensorSpec((None, *feats.shape[1:]), tf.float32), tf.TensorSpec((None, None), tf.int32))
@@ -384,13 +400,27 @@ def load_state(self, ckpt):
 class NonFiniteLoss(ArithmeticError):
     "Training met a NaN or infinite loss."
 
+class WorkerLost(RuntimeError):
+    "Another process of the cluster stopped answering."
+
+LOST = (tf.errors.UnavailableError, tf.errors.DeadlineExceededError, tf.errors.FailedPreconditionError)
+
+def _why_lost(e):
+    "The line of a collective's error that says what failed (a peer's address)."
+    lines = [l.strip() for l in e.message.splitlines() if l.strip()]
+    said = next((l.split('aborted by:')[-1] for l in lines if 'aborted by:' in l), lines[0] if lines else '')
+    return ' '.join(said.split())[:200]
+
 @patch_to(Trainer)
 def run_epoch(self, ds, desc='', progress=True):
     "One pass of `train_step` over `ds`; the mean loss. Stops at once on a NaN or infinite loss."
     losses = []
     bar = tqdm(ds, desc=desc, disable=not progress, leave=False, mininterval=1)
     for step, (f, t) in enumerate(bar):
-        loss = self.train_step(f, t)
+        try: loss = self.train_step(f, t)
+        except LOST as e:
+            if self.strategy.num_replicas_in_sync == 1: raise
+            raise WorkerLost(f'a worker was lost at epoch {self.epoch + 1}, step {step + 1}: {_why_lost(e)}') from None
         if not math.isfinite(loss): raise NonFiniteLoss(f'loss is {loss} at epoch {self.epoch + 1}, step {step + 1}')
         losses.append(loss)
         bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}', refresh=False)
@@ -412,11 +442,29 @@ def _end_epoch(self, loss, val, ckpt, progress):
     best = val < min(self.history['val_loss'], default=math.inf)
     self.history['loss'].append(loss); self.history['val_loss'].append(val)
     if progress: print(f'epoch {self.epoch}: train loss {loss:.3f}, validation loss {val:.3f}')
-    if ckpt:
+    if ckpt and self.chief:
         if best: atomic_write(ckpt/'best.weights.h5', self.model.save_weights)
         self.save_state(ckpt)
         atomic_write(ckpt/'history.json', json.dumps(self.history))
     return best
+
+@patch_to(Trainer)
+def _where_to_resume(self, ckpt):
+    "After a lost worker: where the state to resume from is."
+    if ckpt is None or not self.epoch: return '; no epoch had ended: start every worker again'
+    return f'; the state after epoch {self.epoch} is in {ckpt}: resume from it on every worker'
+
+@patch_to(Trainer)
+def _same_epoch_everywhere(self):
+    "Across processes, every replica must start from the same epoch: they all read the chief's checkpoints."
+    r = self.strategy.num_replicas_in_sync
+    if r == 1: return
+    run = lambda: self.strategy.run(lambda: tf.constant(float(self.epoch)))
+    try: total = float(tf.function(lambda: self.strategy.reduce('SUM', run(), axis=None))())
+    except LOST as e: raise WorkerLost(f'a worker was lost before training started: {_why_lost(e)}') from None
+    if total != r * self.epoch:
+        raise InputError(f"this worker starts after epoch {self.epoch} and others do not: every worker must read the "
+                         "chief's checkpoints (a shared folder)")
 
 @patch_to(Trainer)
 def _stop(self, msg, ckpt):
@@ -439,17 +487,19 @@ def fit(self, train, # a dataset, or a function `epoch → dataset` (as `Prepare
     "Train up to epoch `epochs`; returns the history."
     ckpt = Path(ckpt_dir) if ckpt_dir else None
     self.history.pop('stopped', None)  # a run that stopped once may go on
-    if ckpt: ckpt.mkdir(parents=True, exist_ok=True)
+    if ckpt and self.chief: ckpt.mkdir(parents=True, exist_ok=True)
     data = train if callable(train) else (lambda e: train)
     if resume and ckpt and latest_state(ckpt):
         f, t = next(iter(data(0))); self._compile(f, t); self.load_state(ckpt)
         if progress: print(f'resumed after epoch {self.epoch}')
+    self._same_epoch_everywhere()
     vals = self.history['val_loss']
     since_best = len(vals) - 1 - int(np.argmin(vals)) if vals else 0
     while self.epoch < epochs and not (patience and since_best >= patience):
         self._reseed()
         try: loss = self.run_epoch(data(self.epoch), f'epoch {self.epoch + 1}/{epochs}', progress)
         except NonFiniteLoss as e: return self._stop(str(e), ckpt)
+        except WorkerLost as e: raise WorkerLost(f'{e}{self._where_to_resume(ckpt)}') from None
         val = self.evaluate(val_ds) if val_ds is not None else loss
         since_best = 0 if self._end_epoch(loss, val, ckpt, progress) else since_best + 1
     if patience and since_best >= patience and progress:
@@ -464,6 +514,53 @@ def use_mixed_precision(enable=True, gpu=None):
     else: policy = 'mixed_float16' if gpu else 'mixed_bfloat16'
     keras.mixed_precision.set_global_policy(policy)
     return policy
+
+# %% ../nbs/06_training.ipynb #c4a86b47
+CLUSTER_TIMEOUT = 300  # seconds a worker waits for the others to join (ICA_CLUSTER_TIMEOUT overrides it)
+TF_CONFIG_SCHEMA = {'cluster': {str: [str]}, 'task': {'type': str, 'index': int}}
+
+def cluster_spec(environ=None):
+    "The cluster `TF_CONFIG` describes and this process's task in it, checked; `None` without a cluster of two or more."
+    raw = (os.environ if environ is None else environ).get('TF_CONFIG', '')
+    if not raw.strip(): return None
+    cfg = parse_json(raw.encode(), 'TF_CONFIG', TF_CONFIG_SCHEMA)
+    jobs, kind, i = cfg['cluster'], cfg['task']['type'], cfg['task']['index']
+    if not 0 <= i < len(jobs.get(kind, [])):
+        have = ', '.join(f'{len(v)} {k}' for k, v in jobs.items()) or 'no tasks'
+        raise InputError(f'TF_CONFIG: task {kind} {i} is not in its cluster ({have})')
+    if sum(map(len, jobs.values())) < 2: return None
+    return {'jobs': jobs, 'type': kind, 'index': i, 'chief': (kind, i) == ('chief' if 'chief' in jobs else 'worker', 0)}
+
+# %% ../nbs/06_training.ipynb #876ec640
+@contextlib.contextmanager
+def _watchdog(seconds, message):
+    "Kill this process, saying `message`, if the block has not ended after `seconds`."
+    code = ('import os, select, signal, sys\n'
+            'if not select.select([sys.stdin], [], [], float(sys.argv[2]))[0]:\n'
+            '    sys.stderr.write(sys.argv[3] + "\\n"); os.kill(int(sys.argv[1]), signal.SIGKILL)')
+    dog = subprocess.Popen([sys.executable, '-c', code, str(os.getpid()), str(seconds), message], stdin=subprocess.PIPE)
+    try: yield
+    finally: dog.stdin.close(); dog.wait()
+
+def _cluster_timeout():
+    raw = os.environ.get('ICA_CLUSTER_TIMEOUT', str(CLUSTER_TIMEOUT))
+    try: t = float(raw)
+    except ValueError: t = math.nan
+    if not 0 < t < 1e6: raise InputError(f'ICA_CLUSTER_TIMEOUT must be a number of seconds, not {raw[:40]!r}')
+    return t
+
+def multi_worker_strategy():
+    "A `MultiWorkerMirroredStrategy` over the cluster of `TF_CONFIG`, or `None` without one. Call it first."
+    spec = cluster_spec()
+    if spec is None: return None
+    timeout, where = _cluster_timeout(), ', '.join(a for v in spec['jobs'].values() for a in v)
+    late = f'TF_CONFIG: the cluster ({where}) did not come up within {timeout:g} s; start every worker, each with its own index'
+    try:
+        with _watchdog(timeout, late): return tf.distribute.MultiWorkerMirroredStrategy()
+    except RuntimeError as e:
+        if 'startup' not in str(e): raise
+        raise InputError('TF_CONFIG: a worker must join its cluster before TensorFlow runs anything; '
+                         'start a fresh process') from None
 
 # %% ../nbs/06_training.ipynb #8f13a6b8
 def plot_history(history, ax=None):
