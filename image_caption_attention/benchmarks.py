@@ -4,15 +4,15 @@
 
 # %% ../nbs/10_benchmarks.ipynb #be54e4d6
 from __future__ import annotations
-import json, os, re, resource, subprocess, sys, tempfile, time, warnings
+import json, os, re, resource, shutil, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
 
 # %% auto #0
 __all__ = ['FLICKR8K_SIZES', 'KAGGLE_GPUS', 'GPU_SHARE', 'peak_rss_mb', 'run_yardstick', 'cnn_flops', 'decoder_flops',
-           'train_flops', 'decode_flops', 'matmul_rate', 'bench_train', 'bench_decode', 'bench_extract',
-           'measure_rates', 'estimate_run']
+           'train_flops', 'decode_flops', 'matmul_rate', 'bench_train', 'step_part', 'op_profile', 'print_profile',
+           'bench_decode', 'bench_extract', 'measure_rates', 'estimate_run']
 
 # %% ../nbs/10_benchmarks.ipynb #b2abc8c8
 def peak_rss_mb():
@@ -120,7 +120,8 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
                 images=None, # use only the first images
                 captions_per_image=5, mixed_precision=None,
                 yardstick=None, # a script to run first, for comparison
-                store_dir=None): # where the random features go (a temporary folder by default)
+                store_dir=None, # where the random features go (a temporary folder by default)
+                profile=False): # also profile five steps: kernel time by part of the step and by op
     "Measure the training step; returns a dict of figures (and prints them)."
     import keras
     from image_caption_attention.training import caption_dataset, Trainer
@@ -165,8 +166,52 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
     if yardstick:
         print(f'ratio: {out["captions_per_s"] / out["yardstick_captions_per_s"]:.1f}× the captions/s; '
               f'first step {out["first_step_s"] / out["yardstick_first_s"]:.2f}× the yardstick’s')
+    if profile:
+        out['profile'] = op_profile(trainer._train, [next(it) for _ in range(5)])
+        print_profile(out['profile'])
     if mixed_precision: keras.mixed_precision.set_global_policy('float32')
     return out
+
+# %% ../nbs/10_benchmarks.ipynb #86c77f4d
+def step_part(op):
+    "The part of a training step an op (by its name in the compiled step) belongs to."
+    if re.search(r'(^|/)adamw?(_\d+)?/', op): return 'optimizer'  # Keras numbers a second optimizer: adam_1
+    if 'gradient_tape/while' in op: return 'decoder loop, backward'
+    if op.startswith('while/') or '/while/' in op: return 'decoder loop, forward'
+    return 'rest, backward' if op.startswith('gradient_tape/') else 'rest, forward'
+
+def _kernels(space):
+    "`(op name, op type, seconds)` of each kernel the host ran, from a profiler's `XSpace`."
+    host = next(p for p in space.planes if p.name == '/host:CPU')
+    for line in (l for l in host.lines if l.name.startswith('tf_Compute')):  # the executor's threads
+        for e in line.events:
+            name = host.event_metadata[e.metadata_id].name
+            if ':' in name and '::' not in name: yield (*name.rsplit(':', 1), e.duration_ps / 1e12)
+
+def op_profile(step, batches):
+    "Kernel time of `step` (a compiled function of a batch) in ms per batch, by part of the step and op type."
+    import tensorflow as tf
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+    step(*batches[0])  # compiled before the profile starts
+    logdir = tempfile.mkdtemp(prefix='ica-profile-')
+    try:
+        tf.profiler.experimental.start(logdir)
+        try:
+            for b in batches: step(*b).numpy()
+        finally: tf.profiler.experimental.stop()
+        space = xplane_pb2.XSpace.FromString(next(Path(logdir).rglob('*.xplane.pb')).read_bytes())
+    finally: shutil.rmtree(logdir, ignore_errors=True)
+    rows = [(step_part(op), kind, s * 1e3 / len(batches)) for op, kind, s in _kernels(space)]
+    return pd.DataFrame(rows, columns=['part', 'op', 'ms']).groupby(['part', 'op'], as_index=False)['ms'].sum()
+
+# %% ../nbs/10_benchmarks.ipynb #8d08be2d
+def print_profile(prof, top=8, file=None):
+    "Kernel time per step by part, then the `top` op types."
+    total = prof.ms.sum()
+    print(f'kernel time per step: {total:.1f} ms', file=file)
+    for what, col in (('part', 'part'), ('op type', 'op')):
+        t = prof.groupby(col)['ms'].sum().sort_values(ascending=False).head(top)
+        print(f'  by {what}: ' + ', '.join(f'{k} {v:.1f} ({v / total:.0%})' for k, v in t.items()), file=file)
 
 # %% ../nbs/10_benchmarks.ipynb #809e267a
 def bench_decode(images=256, # images captioned per beam width

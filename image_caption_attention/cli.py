@@ -462,6 +462,7 @@ def _bench_parser(sub):
                     help='feature shape to use (default inception_v3)')
     bt.add_argument('--mixed-precision', choices=['mixed_bfloat16', 'mixed_float16'], help='a mixed-precision policy')
     bt.add_argument('--yardstick', help='also run this script (e.g. ../shared/bench/seed_train_step.py) for comparison')
+    bt.add_argument('--profile', action='store_true', help='also profile five steps: kernel time by part and by op type')
     bd = bench.add_parser('decode', help='batched greedy and beam-search decoding')
     for n, v, h in sizes[1:] + [('images', 256, 'images to caption'), ('max-len', 31, 'most words per caption'),
                                 ('batch', 64, 'images per batch')]:
@@ -536,7 +537,7 @@ def _bench(a):
         return 0
     if not Path(a.captions).exists(): raise UsageError(f'no such caption file or folder: {a.captions}')
     bench_train(a.captions, a.batch, a.vocab, a.embed, a.units, a.preset, a.backbone, a.steps, a.images or None,
-                a.captions_per_image, a.mixed_precision, a.yardstick)
+                a.captions_per_image, a.mixed_precision, a.yardstick, profile=a.profile)
     return 0
 
 COMMANDS = {'demo': _demo, 'caption': _caption, 'train': _train, 'evaluate': _evaluate, 'bench': _bench}
