@@ -139,37 +139,38 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
         print(line)
     if mixed_precision: keras.mixed_precision.set_global_policy(mixed_precision)
     names, image_of, toks, voc = _caption_tokens(captions, preset, vocab, images)
-    store = _store_of_random_features(names, backbone, store_dir)
-    keras.utils.set_random_seed(0)
-    trainer = Trainer(ShowAttendTell(**cfg))
-    k = captions_per_image if captions_per_image > 1 else None
-    it = iter(caption_dataset(store, image_of, voc.encode(toks), batch, True, 0, k).repeat())
-    f, t = next(it)
-    t0 = time.perf_counter(); trainer.train_step(f, t); first = time.perf_counter() - t0
-    n = work = 0; t0 = time.perf_counter()
-    for _ in range(steps):
-        f, t = next(it); trainer.train_step(f, t); n += int(t.shape[0])
-        real = int(np.sum(t.numpy()[:, 1:] > 0))
-        work += train_flops(cfg, int(f.shape[0]), int(t.shape[1]) - 1, int(t.shape[0]), real)
-    dt = time.perf_counter() - t0
-    rate = matmul_rate()
-    out.update(captions_per_s=n / dt, first_step_s=first, peak_rss_mb=peak_rss_mb(), images=len(names),
-               captions=len(image_of), store_mb=(store.dir/'features.npy').stat().st_size / 2**20, preset=preset,
-               batch=batch, vocab=vocab, embed=embed, units=units, captions_per_image=captions_per_image,
-               mixed_precision=mixed_precision or 'float32', gflop=work / 1e9, gflop_per_s=work / dt / 1e9,
-               matmul_gflop_per_s=rate / 1e9, fraction_of_matmul=work / dt / rate)
-    print(f'ica train step ({preset}): first step {first:.1f}s, {n / dt:.1f} captions/s, '
-          f'peak RSS {out["peak_rss_mb"]:.0f} MiB (batch {batch}, vocab {vocab}, embed {embed}, units {units}, '
-          f'{len(names)} images in a {out["store_mb"]:.0f} MiB store)')
-    print(f'work: {work / n / 1e6:.0f} MFLOP per caption, {work / dt / 1e9:.1f} GFLOP/s; '
-          f'this machine\'s float32 matmul {rate / 1e9:.0f} GFLOP/s: {work / dt / rate:.0%} of it')
-    if yardstick:
-        print(f'ratio: {out["captions_per_s"] / out["yardstick_captions_per_s"]:.1f}× the captions/s; '
-              f'first step {out["first_step_s"] / out["yardstick_first_s"]:.2f}× the yardstick’s')
-    if profile:
-        out['profile'] = op_profile(trainer._train, [next(it) for _ in range(5)])
-        print_profile(out['profile'])
-    if mixed_precision: keras.mixed_precision.set_global_policy('float32')
+    with tempfile.TemporaryDirectory(prefix='ica-bench-') as tmp:  # a store of Flickr8k's size holds 2 GB
+        store = _store_of_random_features(names, backbone, store_dir or tmp)
+        keras.utils.set_random_seed(0)
+        trainer = Trainer(ShowAttendTell(**cfg))
+        k = captions_per_image if captions_per_image > 1 else None
+        it = iter(caption_dataset(store, image_of, voc.encode(toks), batch, True, 0, k).repeat())
+        f, t = next(it)
+        t0 = time.perf_counter(); trainer.train_step(f, t); first = time.perf_counter() - t0
+        n = work = 0; t0 = time.perf_counter()
+        for _ in range(steps):
+            f, t = next(it); trainer.train_step(f, t); n += int(t.shape[0])
+            real = int(np.sum(t.numpy()[:, 1:] > 0))
+            work += train_flops(cfg, int(f.shape[0]), int(t.shape[1]) - 1, int(t.shape[0]), real)
+        dt = time.perf_counter() - t0
+        rate = matmul_rate()
+        out.update(captions_per_s=n / dt, first_step_s=first, peak_rss_mb=peak_rss_mb(), images=len(names),
+                   captions=len(image_of), store_mb=(store.dir/'features.npy').stat().st_size / 2**20, preset=preset,
+                   batch=batch, vocab=vocab, embed=embed, units=units, captions_per_image=captions_per_image,
+                   mixed_precision=mixed_precision or 'float32', gflop=work / 1e9, gflop_per_s=work / dt / 1e9,
+                   matmul_gflop_per_s=rate / 1e9, fraction_of_matmul=work / dt / rate)
+        print(f'ica train step ({preset}): first step {first:.1f}s, {n / dt:.1f} captions/s, '
+              f'peak RSS {out["peak_rss_mb"]:.0f} MiB (batch {batch}, vocab {vocab}, embed {embed}, units {units}, '
+              f'{len(names)} images in a {out["store_mb"]:.0f} MiB store)')
+        print(f'work: {work / n / 1e6:.0f} MFLOP per caption, {work / dt / 1e9:.1f} GFLOP/s; '
+              f'this machine\'s float32 matmul {rate / 1e9:.0f} GFLOP/s: {work / dt / rate:.0%} of it')
+        if yardstick:
+            print(f'ratio: {out["captions_per_s"] / out["yardstick_captions_per_s"]:.1f}× the captions/s; '
+                  f'first step {out["first_step_s"] / out["yardstick_first_s"]:.2f}× the yardstick’s')
+        if profile:
+            out['profile'] = op_profile(trainer._train, [next(it) for _ in range(5)])
+            print_profile(out['profile'])
+        if mixed_precision: keras.mixed_precision.set_global_policy('float32')
     return out
 
 # %% ../nbs/10_benchmarks.ipynb #86c77f4d

@@ -64,10 +64,9 @@ class BahdanauAttention(layers.Layer):
         self.W1, self.W2, self.V = layers.Dense(units), layers.Dense(units), layers.Dense(1)
     def keys(self, features): return self.W1(features)  # (B, L, units)
     def call(self, features, keys, query):
-        score = self.V(ops.tanh(keys + self.W2(query)[:, None, :]))  # (B, L, 1)
+        score = self.V(ops.tanh(keys + self.W2(query)[:, None, :]))[..., 0]  # (B, L)
         weights = ops.softmax(score, axis=1)
-        context = ops.sum(weights * features, axis=1)  # (B, embed_dim)
-        return context, weights[..., 0]  # weights: (B, L)
+        return ops.matmul(weights[:, None, :], features)[:, 0], weights  # context (B, E), weights (B, L)
     def get_config(self): return {**super().get_config(), 'units': self.units}
 
 # %% ../nbs/05_model.ipynb #6a244523
