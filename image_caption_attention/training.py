@@ -525,6 +525,9 @@ def cluster_spec(environ=None):
     if not raw.strip(): return None
     cfg = parse_json(raw.encode(), 'TF_CONFIG', TF_CONFIG_SCHEMA)
     jobs, kind, i = cfg['cluster'], cfg['task']['type'], cfg['task']['index']
+    if other := sorted(set(jobs) - {'chief', 'worker'}):  # the jobs MultiWorkerMirroredStrategy knows
+        raise InputError(f'TF_CONFIG: cluster has a {other[0]!r} job; training here takes chief and worker tasks only')
+    if len(jobs.get('chief', [])) > 1: raise InputError('TF_CONFIG: cluster has more than one chief')
     if not 0 <= i < len(jobs.get(kind, [])):
         have = ', '.join(f'{len(v)} {k}' for k, v in jobs.items()) or 'no tasks'
         raise InputError(f'TF_CONFIG: task {kind} {i} is not in its cluster ({have})')
@@ -557,6 +560,9 @@ def multi_worker_strategy():
     late = f'TF_CONFIG: the cluster ({where}) did not come up within {timeout:g} s; start every worker, each with its own index'
     try:
         with _watchdog(timeout, late): return tf.distribute.MultiWorkerMirroredStrategy()
+    except tf.errors.OpError as e:  # an address TensorFlow cannot use, a port already taken
+        taken = ' (is its port in use?)' if 'gRPC server' in e.message else ''
+        raise InputError(f'TF_CONFIG: {" ".join(e.message.split())[:200]}{taken}') from None
     except RuntimeError as e:
         if 'startup' not in str(e): raise
         raise InputError('TF_CONFIG: a worker must join its cluster before TensorFlow runs anything; '
