@@ -169,7 +169,7 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
                   f'first step {out["first_step_s"] / out["yardstick_first_s"]:.2f}× the yardstick’s')
         if profile:
             out['profile'] = op_profile(trainer._train, [next(it) for _ in range(5)])
-            print_profile(out['profile'])
+            print_profile(out['profile'], wall_ms=dt / steps * 1e3)
         if mixed_precision: keras.mixed_precision.set_global_policy('float32')
     return out
 
@@ -206,10 +206,11 @@ def op_profile(step, batches):
     return pd.DataFrame(rows, columns=['part', 'op', 'ms']).groupby(['part', 'op'], as_index=False)['ms'].sum()
 
 # %% ../nbs/10_benchmarks.ipynb #8d08be2d
-def print_profile(prof, top=8, file=None):
-    "Kernel time per step by part, then the `top` op types."
+def print_profile(prof, top=8, file=None, wall_ms=None):
+    "Kernel time per step by part, then the `top` op types (and, given a step's `wall_ms`, how many cores it kept busy)."
     total = prof.ms.sum()
-    print(f'kernel time per step: {total:.1f} ms', file=file)
+    busy = f' in {wall_ms:.1f} ms of wall time: {total / wall_ms:.1f} cores busy on average' if wall_ms else ''
+    print(f'kernel time per step: {total:.1f} ms{busy}', file=file)
     for what, col in (('part', 'part'), ('op type', 'op')):
         t = prof.groupby(col)['ms'].sum().sort_values(ascending=False).head(top)
         print(f'  by {what}: ' + ', '.join(f'{k} {v:.1f} ({v / total:.0%})' for k, v in t.items()), file=file)

@@ -334,7 +334,7 @@ def run_train(data, # a dataset folder or caption file of any known layout
               force=False, progress=True):
     """Train on a dataset folder; writes `out/{run.json,features,checkpoints,model}` and returns the history.
     With a cluster in `TF_CONFIG`, the chief writes those; every other worker keeps its features in
-    `out.worker-N` and reads the chief's checkpoints when it resumes."""
+    `out.worker-N` and reads the chief's checkpoints when it resumes; its history says which `worker` it was."""
     import keras
     from image_caption_attention.data import load_captions
     from image_caption_attention.training import cluster_spec, multi_worker_strategy, prepare_data, training_splits
@@ -353,7 +353,7 @@ def run_train(data, # a dataset folder or caption file of any known layout
     check_run_parts(own)
     table = load_captions(data)  # read (and checked) before anything is written
     training_splits(table, preset, split, quiet=True)  # enough images for every split
-    strategy = multi_worker_strategy()  # joins the cluster of TF_CONFIG (if any) before TensorFlow runs anything
+    strategy = multi_worker_strategy(spec) if spec else None  # joins the cluster before TensorFlow runs anything
     extractor = FeatureExtractor(recipe.backbone, weights) if get_backbone(recipe.backbone).pretrained else None
     if not resume:
         check_output_dir(own, force)
@@ -365,7 +365,8 @@ def run_train(data, # a dataset folder or caption file of any known layout
     batches = d.epochs('train', recipe.batch_size, seed, captions_per_image=5)
     trainer = recipe.trainer(model, seed=seed, strategy=strategy)
     hist = trainer.fit(batches, d.dataset('val', 256), recipe.epochs, out/'checkpoints', recipe.patience, progress, resume)
-    if not trainer.chief or not (out/'checkpoints'/'best.weights.h5').exists(): return hist  # no epoch ended
+    if not trainer.chief: return {**hist, 'worker': f'{spec["type"]} {spec["index"]}'}
+    if not (out/'checkpoints'/'best.weights.h5').exists(): return hist  # no epoch ended
     load_weights(model, out/'checkpoints'/'best.weights.h5')
     meta = {'preset': preset, 'split': split}
     Captioner(model, d.vocab, extractor, max_len=d.max_len, meta=meta, recipe=recipe).save(out/'model')
@@ -508,7 +509,6 @@ def _caption(a):
     return 0 if all(c is not None for _, c in res) else 1
 
 def _train(a):
-    from image_caption_attention.training import cluster_spec
     with contextlib.redirect_stdout(sys.stderr):
         hist = run_train(a.data, a.out, recipe_from_args(a), a.preset, a.split, a.weights, a.seed, a.resume,
                          a.epochs if a.resume else None, a.force)
@@ -516,8 +516,7 @@ def _train(a):
     if 'stopped' in hist and not hist['val_loss']:
         print(f'{hist["stopped"]}; no epoch ended, no model written'); return 1
     if 'stopped' in hist: print(f'{hist["stopped"]}; the model in {model} has the best weights'); return 1
-    if (spec := cluster_spec()) and not spec['chief']:
-        print(f'{spec["type"]} {spec["index"]} done; the chief writes the model to {model}'); return 0
+    if 'worker' in hist: print(f'{hist["worker"]} done; the chief writes the model to {model}'); return 0
     print(f'model written to {model} (best validation loss {min(hist["val_loss"]):.3f})')
     return 0
 

@@ -31,8 +31,9 @@ NEG_INF = -1e9  # the log-probability of what may not happen
 
 def pick_beams(x, src):
     "For each image, the beams `src` `(B, k)` of `x` `(B, k, ...)`."
-    idx = ops.reshape(src, tuple(ops.shape(src)) + (1,) * (len(x.shape) - 2))
-    return ops.take_along_axis(x, ops.broadcast_to(idx, ops.shape(x)), axis=1)
+    B, k = ops.shape(src)[0], ops.shape(src)[1]
+    rows = ops.reshape(src + ops.arange(B, dtype=src.dtype)[:, None] * k, (-1,))  # each kept beam's row in (B*k, ...)
+    return ops.reshape(ops.take(ops.reshape(x, (-1, *x.shape[2:])), rows, axis=0), ops.shape(x))
 
 # %% ../nbs/07_inference.ipynb #cc033063
 def beam_search(model, # a `ShowAttendTell`
@@ -53,9 +54,10 @@ def beam_search(model, # a `ShowAttendTell`
         lp = ops.where(done[..., None], pad_only, lp)
         logp, idx = ops.top_k(ops.reshape(logp[..., None] + lp, (B, k * V)), k)
         src, word = idx // V, ops.cast(idx % V, 'int32')
-        h = ops.reshape(pick_beams(ops.reshape(h, (B, k, S)), src), (B * k, S))
-        a = pick_beams(ops.reshape(a, (B, k, L)), src)
-        seqs, alphas, done, lens = [pick_beams(x, src) for x in (seqs, alphas, done, lens)]
+        a = ops.reshape(a, (B, k, L))
+        if k > 1:  # greedy keeps its one beam
+            h = ops.reshape(pick_beams(ops.reshape(h, (B, k, S)), src), (B * k, S))
+            a, seqs, alphas, done, lens = [pick_beams(x, src) for x in (a, seqs, alphas, done, lens)]
         hot = ops.one_hot(t, max_len)
         seqs = seqs + word[..., None] * ops.cast(hot, 'int32')
         alphas = alphas + a[:, :, None, :] * hot[:, None]

@@ -245,12 +245,15 @@ def check_recipe(d, where='recipe'):
     return r
 
 # %% ../nbs/06_training.ipynb #22511e3a
+def _chief_task(jobs):
+    "The task of a cluster's `jobs` that writes the files of a run: its chief, else its worker 0."
+    return ('chief' if 'chief' in jobs else 'worker', 0)
+
 def is_chief(strategy):
-    "Whether this process writes the files of a run: the chief of a cluster (else its worker 0), or the only process."
+    "Whether this process writes the files of a run: the chief task of a cluster, or the only process."
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy): return True
     r = strategy.cluster_resolver
-    jobs = r.cluster_spec().as_dict()
-    return (r.task_type, r.task_id) == ('chief' if 'chief' in jobs else 'worker', 0)
+    return (r.task_type, r.task_id) == _chief_task(r.cluster_spec().as_dict())
 
 # %% ../nbs/06_training.ipynb #a04c2a7c
 class Trainer:
@@ -532,7 +535,7 @@ def cluster_spec(environ=None):
         have = ', '.join(f'{len(v)} {k}' for k, v in jobs.items()) or 'no tasks'
         raise InputError(f'TF_CONFIG: task {kind} {i} is not in its cluster ({have})')
     if sum(map(len, jobs.values())) < 2: return None
-    return {'jobs': jobs, 'type': kind, 'index': i, 'chief': (kind, i) == ('chief' if 'chief' in jobs else 'worker', 0)}
+    return {'jobs': jobs, 'type': kind, 'index': i, 'chief': (kind, i) == _chief_task(jobs)}
 
 # %% ../nbs/06_training.ipynb #876ec640
 @contextlib.contextmanager
@@ -552,9 +555,9 @@ def _cluster_timeout():
     if not 0 < t < 1e6: raise InputError(f'ICA_CLUSTER_TIMEOUT must be a number of seconds, not {raw[:40]!r}')
     return t
 
-def multi_worker_strategy():
+def multi_worker_strategy(spec=None): # `cluster_spec()`'s answer, when the caller has it already
     "A `MultiWorkerMirroredStrategy` over the cluster of `TF_CONFIG`, or `None` without one. Call it first."
-    spec = cluster_spec()
+    spec = spec or cluster_spec()
     if spec is None: return None
     timeout, where = _cluster_timeout(), ', '.join(a for v in spec['jobs'].values() for a in v)
     late = f'TF_CONFIG: the cluster ({where}) did not come up within {timeout:g} s; start every worker, each with its own index'
