@@ -46,14 +46,19 @@ def beam_search(model, # a `ShowAttendTell`
     enc, keys, h = model.encode(features)
     B, L, S, V, k = ops.shape(enc)[0], enc.shape[1], model.state_size, model.cfg['vocab_size'], beam
     enc, keys, h = [ops.repeat(x, k, axis=0) for x in (enc, keys, h)]  # (B*k, ...)
-    pad_only = ops.where(ops.arange(V) == 0, 0.0, NEG_INF)  # a finished beam may only add padding, at no cost
+    kk = min(k, V)  # candidates per hypothesis
+    pad_only = ops.where(ops.arange(kk) == 0, 0.0, NEG_INF)  # a finished beam may only add padding, at no cost
     def body(t, c):
         h, tok, logp, seqs, alphas, done, lens = c
         logits, h, a = model.step(tok, h, enc, keys)
-        lp = ops.reshape(ops.log_softmax(ops.cast(logits, 'float32'), axis=-1), (B, k, V))
-        lp = ops.where(done[..., None], pad_only, lp)
-        logp, idx = ops.top_k(ops.reshape(logp[..., None] + lp, (B, k * V)), k)
-        src, word = idx // V, ops.cast(idx % V, 'int32')
+        lg = ops.cast(logits, 'float32')
+        c_logit, c_word = ops.top_k(lg, kk)  # each hypothesis's best words: the only ones that can survive
+        c_lp = c_logit - ops.logsumexp(lg, axis=-1)[:, None]  # their log-probabilities
+        finished = ops.reshape(done, (B * k, 1))
+        c_lp, c_word = ops.where(finished, pad_only, c_lp), ops.where(finished, 0, c_word)
+        logp, idx = ops.top_k(ops.reshape(logp[..., None] + ops.reshape(c_lp, (B, k, kk)), (B, k * kk)), k)
+        src = idx // kk
+        word = ops.cast(ops.take_along_axis(ops.reshape(c_word, (B, k * kk)), idx, axis=1), 'int32')
         a = ops.reshape(a, (B, k, L))
         if k > 1:  # greedy keeps its one beam
             h = ops.reshape(pick_beams(ops.reshape(h, (B, k, S)), src), (B * k, S))
