@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_benchmarks.ipynb #be54e4d6
 from __future__ import annotations
-import json, os, re, resource, shutil, subprocess, sys, tempfile, time, warnings
+import json, os, re, resource, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -194,14 +194,12 @@ def op_profile(step, batches):
     import tensorflow as tf
     from tensorflow.tsl.profiler.protobuf import xplane_pb2
     step(*batches[0])  # compiled before the profile starts
-    logdir = tempfile.mkdtemp(prefix='ica-profile-')
-    try:
+    with tempfile.TemporaryDirectory(prefix='ica-profile-') as logdir:
         tf.profiler.experimental.start(logdir)
         try:
             for b in batches: step(*b).numpy()
         finally: tf.profiler.experimental.stop()
         space = xplane_pb2.XSpace.FromString(next(Path(logdir).rglob('*.xplane.pb')).read_bytes())
-    finally: shutil.rmtree(logdir, ignore_errors=True)
     rows = [(step_part(op), kind, s * 1e3 / len(batches)) for op, kind, s in _kernels(space)]
     return pd.DataFrame(rows, columns=['part', 'op', 'ms']).groupby(['part', 'op'], as_index=False)['ms'].sum()
 
