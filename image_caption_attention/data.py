@@ -4,12 +4,11 @@
 
 # %% ../nbs/02_data.ipynb #f8404df0
 from __future__ import annotations
-import csv, json, os, re, warnings
-from collections import Counter
+import csv, os, re, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .files import InputError, admit_file, as_path, check_schema, inside, parse_json, read_bytes
+from .files import InputError, admit_file, as_path, inside, parse_json, read_bytes
 
 # %% auto #0
 __all__ = ['FLICKR8K_CANDIDATES', 'MAX_TEXT_BYTES', 'MAX_CAPTION_ROWS', 'IMAGE_EXTS', 'MAX_CAPTION_CHARS', 'KARPATHY_SCHEMA',
@@ -19,12 +18,13 @@ __all__ = ['FLICKR8K_CANDIDATES', 'MAX_TEXT_BYTES', 'MAX_CAPTION_ROWS', 'IMAGE_E
            'load_captions', 'split_by_image', 'row_split_leak', 'find_split_files', 'split_dataset',
            'plot_length_distribution']
 
-# %% ../nbs/02_data.ipynb #0abef0fa
+# %% ../nbs/02_data.ipynb #94fd63f4
 FLICKR8K_CANDIDATES = ('/kaggle/input/flickr8k', '/content/flickr8k', '~/data/flickr8k')
 
 def _is_flickr8k(p):
     return (p/'Images').is_dir() and any((p/f).is_file() for f in ('captions.txt', 'Flickr8k.token.txt'))
 
+# %% ../nbs/02_data.ipynb #e56e7eae
 def find_flickr8k(candidates=None):
     "The first folder holding Flickr8k's `Images/` and captions: `ICA_FLICKR8K`, the usual places, any Kaggle input."
     if candidates is None:
@@ -35,12 +35,14 @@ def find_flickr8k(candidates=None):
         if _is_flickr8k(p): return p
     return None
 
-# %% ../nbs/02_data.ipynb #707f81e3
+# %% ../nbs/02_data.ipynb #653381da
 class CaptionFileError(InputError):
     "A caption file that cannot be read, with the file and line that show why."
 
+# %% ../nbs/02_data.ipynb #b920a2cd
 def _lines(ns, k=5): return ', '.join(map(str, ns[:k])) + (' ...' if len(ns) > k else '')
 
+# %% ../nbs/02_data.ipynb #f84d0848
 MAX_TEXT_BYTES = 256 << 20  # caption text files: Flickr30k's results.csv, the largest in use, is about 20 MB
 MAX_CAPTION_ROWS = 2_000_000  # COCO's training captions are 414,113; each row costs memory in Python
 
@@ -57,9 +59,8 @@ def read_lines(path, root=None):
     if bad: warnings.warn(f'{path}: {len(bad)} line(s) are not UTF-8, read as Latin-1 (line {_lines(bad)})')
     return out
 
-# %% ../nbs/02_data.ipynb #5a9d1754
+# %% ../nbs/02_data.ipynb #ded4d89c
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
-MAX_CAPTION_CHARS = 10_000  # Flickr8k's longest caption has 199 characters
 
 def image_name_problem(name):
     "Why `name` cannot be an image inside the image folder, or `None`."
@@ -70,25 +71,16 @@ def image_name_problem(name):
     if not p.lower().endswith(IMAGE_EXTS) or '\x00' in p: return 'malformed image name'
     return None
 
+# %% ../nbs/02_data.ipynb #8a462a52
+MAX_CAPTION_CHARS = 10_000  # Flickr8k's longest caption has 199 characters
+
 def caption_problem(caption):
     "Why `caption` cannot be trained on, or `None`."
     if len(caption) > MAX_CAPTION_CHARS: return f'caption longer than {MAX_CAPTION_CHARS:,} characters'
     if '\x00' in caption: return 'NUL byte in caption'
     return None if re.search(r'\w', caption) else 'empty or punctuation-only caption'
 
-# %% ../nbs/02_data.ipynb #5650c02e
-def _report(path, skipped, same, df):
-    if skipped:
-        by = {}
-        for ln, why, _ in skipped: by.setdefault(why, []).append(ln)
-        counts = '; '.join(f'{len(v)} {why} (line {_lines(v)})' for why, v in by.items())
-        warnings.warn(f'{path}: skipped {len(skipped)} row(s): {counts}')
-    if same: warnings.warn(f'{path}: {len(same)} caption(s) repeat another caption of the same image (kept; line '
-                           f'{_lines(same)})')
-    long = df.caption.str.split().str.len() > 100
-    if long.any():
-        warnings.warn(f'{path}: {int(long.sum())} caption(s) of more than 100 words (kept; training truncates them)')
-
+# %% ../nbs/02_data.ipynb #2b61011e
 def tidy_captions(rows, path):
     """Table of `(line, image, caption, split, key)` rows (`split`, `key` may be `None`). Unusable rows are
     skipped and reported; a repeated `(image, key)` is a duplicate row. Without keys, identical captions
@@ -109,7 +101,20 @@ def tidy_captions(rows, path):
     df.attrs['skipped'] = [{'file': str(path), 'line': ln, 'reason': why, 'image': img} for ln, why, img in skipped]
     return df
 
-# %% ../nbs/02_data.ipynb #aed41956
+# %% ../nbs/02_data.ipynb #2a17a52c
+def _report(path, skipped, same, df):
+    if skipped:
+        by = {}
+        for ln, why, _ in skipped: by.setdefault(why, []).append(ln)
+        counts = '; '.join(f'{len(v)} {why} (line {_lines(v)})' for why, v in by.items())
+        warnings.warn(f'{path}: skipped {len(skipped)} row(s): {counts}')
+    if same: warnings.warn(f'{path}: {len(same)} caption(s) repeat another caption of the same image (kept; line '
+                           f'{_lines(same)})')
+    long = df.caption.str.split().str.len() > 100
+    if long.any():
+        warnings.warn(f'{path}: {int(long.sum())} caption(s) of more than 100 words (kept; training truncates them)')
+
+# %% ../nbs/02_data.ipynb #43d82f45
 def _csv_row(line):
     "Fields of one CSV line, however long; a line the CSV module refuses is split at its first comma."
     limit = csv.field_size_limit()
@@ -118,6 +123,7 @@ def _csv_row(line):
     except csv.Error: return line.split(',', 1)
     finally: csv.field_size_limit(limit)
 
+# %% ../nbs/02_data.ipynb #74ded3fb
 def read_kaggle_captions(path, root=None):
     "Read Kaggle's Flickr8k `captions.txt` (CSV with an `image` and a `caption` column)."
     lines = read_lines(path, root)
@@ -162,7 +168,7 @@ def read_karpathy_json(path, root=None):
         rows += [(f'image {n}', name, s.get('raw', ''), split, s.get('sentid', j)) for j, s in sentences]
     return tidy_captions(rows, path)
 
-# %% ../nbs/02_data.ipynb #27daa5b0
+# %% ../nbs/02_data.ipynb #7796af89
 def read_flickr30k_results(path, root=None):
     "Read Kaggle's Flickr30k `results.csv` (`image_name| comment_number| comment`)."
     lines = read_lines(path, root)
@@ -177,6 +183,7 @@ def read_flickr30k_results(path, root=None):
         rows.append((ln, f[0], f[2] if len(f) == 3 else '', None, f[1].strip() if len(f) == 3 else None))
     return tidy_captions(rows, path)
 
+# %% ../nbs/02_data.ipynb #3278e512
 COCO_SCHEMA = {'images?': [{'id': int, 'file_name': str}],
                'annotations?': [{'image_id': int, 'caption': str, 'id?': int}]}
 
@@ -190,7 +197,7 @@ def read_coco_captions(path, root=None):
             for n, a in enumerate(d.get('annotations', []))]
     return tidy_captions(rows, path)
 
-# %% ../nbs/02_data.ipynb #d865f5bc
+# %% ../nbs/02_data.ipynb #d04e943b
 LAYOUTS = {  # file name pattern → reader
     'captions.txt': read_kaggle_captions, 'Flickr8k.token.txt': read_flickr8k_token,
     'dataset_*.json': read_karpathy_json, 'results.csv': read_flickr30k_results,
@@ -208,6 +215,7 @@ def sniff_layout(f, root=None):
     if re.match(r'[^\t#]+#\d+\t', head.split('\n', 1)[0]): return 'Flickr8k.token.txt'
     return None
 
+# %% ../nbs/02_data.ipynb #6a34884a
 def reader_for(f, root=None):
     "The reader of caption file `f`: by its content when that shows a known layout, else by its name."
     named = next((pat for pat in LAYOUTS if Path(f.name).match(pat)), None)
@@ -217,15 +225,16 @@ def reader_for(f, root=None):
     if not (seen or named): raise CaptionFileError(f'{f}:1: unknown caption layout; known: {", ".join(LAYOUTS)}')
     return LAYOUTS[seen or named]
 
-# %% ../nbs/02_data.ipynb #25677cd1
-IMAGE_DIRS = ('Images', 'Flicker8k_Dataset', 'Flickr8k_Dataset', 'flickr30k_images', 'images', '.')
-
+# %% ../nbs/02_data.ipynb #717d3bc9
 def _find_caption_files(d):
     for pat in LAYOUTS:
         for sub in ('.', 'annotations', 'Flickr8k_text', 'flickr30k_images'):
             if hits := sorted((d/sub).glob(pat)): return hits
     raise CaptionFileError(f'{d}: no caption file of a known layout; known: {", ".join(LAYOUTS)} '
                            '(also under annotations/, Flickr8k_text/ or flickr30k_images/)')
+
+# %% ../nbs/02_data.ipynb #636be897
+IMAGE_DIRS = ('Images', 'Flicker8k_Dataset', 'Flickr8k_Dataset', 'flickr30k_images', 'images', '.')
 
 def _find_image_root(base, first):
     "The image folder: one of `IMAGE_DIRS` in the dataset folder (or beside it, as in Flickr8k's own download)."
@@ -238,6 +247,7 @@ def _find_image_root(base, first):
         raise InputError(f'{root}: leads outside {home}; refused (give the folder it leads to)')
     return root
 
+# %% ../nbs/02_data.ipynb #ed4a3238
 def _drop_missing_images(df, root, src):
     present = {str(p.relative_to(root)).replace(os.sep, '/') for p in root.rglob('*') if p.suffix.lower() in IMAGE_EXTS}
     missing = ~df.image.isin(present)
@@ -276,7 +286,7 @@ def load_captions(path, image_root=None, check_images=True):
     if not len(df): raise CaptionFileError(f'{files[0]}: no usable caption rows')
     return df
 
-# %% ../nbs/02_data.ipynb #2f65c0d9
+# %% ../nbs/02_data.ipynb #b7c7ff1e
 def split_by_image(df, test_size=0.2, random_state=24):
     "Split `df` into (train, test) tables by image, the write-up's 80:20 with its seed."
     images = df.image.unique()
@@ -286,6 +296,7 @@ def split_by_image(df, test_size=0.2, random_state=24):
     is_test = df.image.isin(test_imgs)
     return df[~is_test].reset_index(drop=True), df[is_test].reset_index(drop=True)
 
+# %% ../nbs/02_data.ipynb #c4dd2581
 def row_split_leak(df, test_size=0.2, random_state=24):
     "Share of test images that the write-up's row-wise split also puts in train."
     perm = np.random.RandomState(random_state).permutation(len(df))
@@ -293,7 +304,7 @@ def row_split_leak(df, test_size=0.2, random_state=24):
     test, train = df.iloc[perm[:n_test]], df.iloc[perm[n_test:]]
     return test.image.isin(set(train.image)).groupby(test.image).any().mean()
 
-# %% ../nbs/02_data.ipynb #f58b2999
+# %% ../nbs/02_data.ipynb #f5d925d2
 SPLIT_FILES = {'train': 'Flickr_8k.trainImages.txt', 'dev': 'Flickr_8k.devImages.txt',
                'test': 'Flickr_8k.testImages.txt'}
 
@@ -304,24 +315,31 @@ def find_split_files(*dirs):
             if all((c/f).is_file() for f in SPLIT_FILES.values()): return c
     return None
 
+# %% ../nbs/02_data.ipynb #8265fca4
+def _official_splits(df, text_dir=None):
+    src = find_split_files(*[d for d in (text_dir, df.attrs.get('source_dir')) if d])
+    if src is None: raise FileNotFoundError(f'official split files ({", ".join(SPLIT_FILES.values())}) not found')
+    out = {}
+    for k, f in SPLIT_FILES.items():
+        names = {l.strip() for l in read_lines(src/f, src) if l.strip()}
+        out[k] = df[df.image.isin(names)].reset_index(drop=True)
+    return out
+
+# %% ../nbs/02_data.ipynb #966c805a
+def _karpathy_splits(df):
+    if 'split' not in df: raise InputError('the Karpathy split needs a dataset_*.json caption file')
+    splits = {k: g.reset_index(drop=True) for k, g in df.groupby('split', sort=False)}
+    if not {'train', 'test'} <= set(splits):
+        raise InputError(f'the Karpathy split file has the splits {sorted(splits)}, not train and test')
+    return splits
+
+# %% ../nbs/02_data.ipynb #11469e6c
 def split_dataset(df, how='random', test_size=0.2, random_state=24, text_dir=None):
     "`{split name: table}` by image: 'random' (the write-up's 80:20, seed 24), 'official' (Flickr8k) or 'karpathy'."
     if how == 'random':
         return dict(zip(('train', 'test'), split_by_image(df, test_size, random_state)))
-    if how == 'karpathy':
-        if 'split' not in df: raise InputError('the Karpathy split needs a dataset_*.json caption file')
-        splits = {k: g.reset_index(drop=True) for k, g in df.groupby('split', sort=False)}
-        if not {'train', 'test'} <= set(splits):
-            raise InputError(f'the Karpathy split file has the splits {sorted(splits)}, not train and test')
-        return splits
-    if how == 'official':
-        src = find_split_files(*[d for d in (text_dir, df.attrs.get('source_dir')) if d])
-        if src is None: raise FileNotFoundError(f'official split files ({", ".join(SPLIT_FILES.values())}) not found')
-        out = {}
-        for k, f in SPLIT_FILES.items():
-            names = {l.strip() for l in read_lines(src/f, src) if l.strip()}
-            out[k] = df[df.image.isin(names)].reset_index(drop=True)
-        return out
+    if how == 'karpathy': return _karpathy_splits(df)
+    if how == 'official': return _official_splits(df, text_dir)
     raise ValueError(f'unknown split {how!r}: random, official or karpathy')
 
 # %% ../nbs/02_data.ipynb #d15a3ef4

@@ -20,7 +20,7 @@ __all__ = ['BACKBONES', 'MAX_PIXELS', 'STORE_SCHEMA', 'Backbone', 'get_backbone'
            'WeightsUnavailable', 'FeatureExtractor', 'trace_once_per_object', 'resize_image', 'decode_image',
            'image_dataset', 'image_problem', 'image_array_problem', 'array_to_rgb', 'FeatureStore', 'extract_features']
 
-# %% ../nbs/04_features.ipynb #6a854c83
+# %% ../nbs/04_features.ipynb #1d58bcd1
 @dataclass(frozen=True)
 class Backbone:
     name: str
@@ -33,6 +33,7 @@ class Backbone:
     @property
     def pretrained(self): return bool(self.app)
 
+# %% ../nbs/04_features.ipynb #a5ac7e6c
 BACKBONES = {b.name: b for b in [
     Backbone('inception_v3', 299, (64, 2048), 'InceptionV3', 'inception_v3',
              'inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5'),
@@ -44,46 +45,54 @@ BACKBONES = {b.name: b for b in [
     Backbone('small_cnn', 64, (64, 64, 3)),
 ]}
 
+# %% ../nbs/04_features.ipynb #6401d995
 def get_backbone(name):
     "The `Backbone` called `name`."
     if isinstance(name, Backbone): return name
     if name not in BACKBONES: raise InputError(f'unknown backbone {str(name)[:40]!r}; known: {", ".join(BACKBONES)}')
     return BACKBONES[name]
 
-# %% ../nbs/04_features.ipynb #ded0648c
+# %% ../nbs/04_features.ipynb #70ee9992
 def _keras_cache():
     "The folder Keras downloads into: `KERAS_HOME` (as it was when Keras was imported) or `~/.keras`, else /tmp/.keras."
     try: from keras.src.backend.config import keras_home; home = Path(keras_home()).expanduser()
     except ImportError: home = Path(os.environ.get('KERAS_HOME', '~/.keras')).expanduser()
     return home if os.access(home, os.W_OK) else Path('/tmp/.keras')
 
+# %% ../nbs/04_features.ipynb #95f67c3a
 def weights_folders():
     "Folders searched for a local ImageNet weights file, in order."
     env = [Path(p).expanduser() for p in os.environ.get('ICA_WEIGHTS', '').split(os.pathsep) if p]
     kaggle = sorted(Path('/kaggle/input').glob('*')) + sorted(Path('/kaggle/input').glob('*/*'))
     return env + [_keras_cache()/'models'] + kaggle
 
+# %% ../nbs/04_features.ipynb #d51f58cb
 def local_weights(backbone):
     "A local copy of `backbone`'s ImageNet weights file, or `None`."
     b = get_backbone(backbone)
     return next((d/b.weights_file for d in weights_folders() if b.weights_file and (d/b.weights_file).is_file()), None)
 
-# %% ../nbs/04_features.ipynb #eab44920
+# %% ../nbs/04_features.ipynb #21009741
 class WeightsUnavailable(RuntimeError):
     "Pretrained weights could not be loaded."
 
+# %% ../nbs/04_features.ipynb #56e9a26c
+def _cnn_from_file(app, b, path, kw):
+    "The network `app` of backbone `b` with the weights of the local file `path`, checked first."
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore'); return app(weights=str(check_h5(path)), **kw)
+    except (ValueError, OSError, KeyError) as e:
+        if isinstance(e, InputError): raise
+        raise InputError(f'{path}: not {b.app} weights ({str(e)[:120]})') from None
+
+# %% ../nbs/04_features.ipynb #406f714a
 def _pretrained_cnn(b, weights):
     kw = dict(include_top=False, input_shape=(b.image_size, b.image_size, 3))
     if b.app.startswith('MobileNetV3'): kw['include_preprocessing'] = True
     app = getattr(keras.applications, b.app)
     path = local_weights(b) if weights == 'imagenet' else weights
-    if path is not None:  # a file: checked, then loaded by Keras (quietly: a wrong file makes it warn per layer)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter('ignore'); return app(weights=str(check_h5(path)), **kw)
-        except (ValueError, OSError, KeyError) as e:
-            if isinstance(e, InputError): raise
-            raise InputError(f'{path}: not {b.app} weights ({str(e)[:120]})') from None
+    if path is not None: return _cnn_from_file(app, b, path, kw)
     try: return app(weights=weights, **kw)
     except Exception as e:
         if weights != 'imagenet': raise
@@ -120,16 +129,18 @@ def trace_once_per_object(*names):
 
 trace_once_per_object('FeatureExtractor._extract')
 
-# %% ../nbs/04_features.ipynb #9442d637
+# %% ../nbs/04_features.ipynb #0eb75a9c
 def resize_image(image, image_size):
     "An image `(H, W, 3)` resized to `(image_size, image_size, 3)`, float32 in 0–255."
     return tf.image.resize(image, (image_size, image_size))
 
+# %% ../nbs/04_features.ipynb #999c26ba
 def decode_image(data, image_size):
     "Encoded image bytes (a string tensor) → float32 `(S, S, 3)` in 0–255."
     img = tf.io.decode_image(data, channels=3, dtype=tf.uint8, expand_animations=False)  # 16-bit → 8-bit
     return resize_image(img, image_size)
 
+# %% ../nbs/04_features.ipynb #f2b6d92a
 def image_dataset(paths, image_size, batch_size=32):
     "Batches of `(images, indices)`: each image decoded, RGB, resized to `image_size`; unreadable ones dropped."
     def load(i, p): return decode_image(tf.io.read_file(p), image_size), i
@@ -137,9 +148,10 @@ def image_dataset(paths, image_size, batch_size=32):
     ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).ignore_errors()
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/04_features.ipynb #6935d8f7
+# %% ../nbs/04_features.ipynb #cbe0233f
 MAX_PIXELS = 40_000_000  # a 12,000 × 12,000 image is refused; Flickr8k's largest is 500 × 500
 
+# %% ../nbs/04_features.ipynb #8c067a25
 def image_problem(path, root, max_pixels=MAX_PIXELS):
     "Why `path` cannot be used as an image of `root`, or `None`."
     from PIL import Image
@@ -161,7 +173,7 @@ def image_problem(path, root, max_pixels=MAX_PIXELS):
     if w * h > max_pixels: return f'{w}×{h} pixels, over the limit of {max_pixels:,}'
     return None
 
-# %% ../nbs/04_features.ipynb #17e4ec0c
+# %% ../nbs/04_features.ipynb #3967db9d
 def image_array_problem(x, max_pixels=MAX_PIXELS):
     "Why the array `x` cannot be read as an image, or `None`."
     x = np.asarray(x)
@@ -175,6 +187,7 @@ def image_array_problem(x, max_pixels=MAX_PIXELS):
         return 'NaN or infinite values'
     return None
 
+# %% ../nbs/04_features.ipynb #cbc5e7c1
 def array_to_rgb(x):
     "An image array (see `image_array_problem`) as float32 `(H, W, 3)` in 0–255."
     x = np.asarray(x, np.float32)
@@ -200,7 +213,7 @@ class FeatureStore:
     def __contains__(self, n): return n in self.row and bool(self.done[self.row[n]])
     def rows(self, names): return np.array([self.row[n] for n in names], np.int64)
 
-# %% ../nbs/04_features.ipynb #b9b7cb02
+# %% ../nbs/04_features.ipynb #595032ae
 @patch_to(FeatureStore)
 def _index(self):
     "`index.json`, checked against this store's backbone."
@@ -210,6 +223,7 @@ def _index(self):
                          f'{self.backbone.name}')
     return idx
 
+# %% ../nbs/04_features.ipynb #0c7a6218
 @patch_to(FeatureStore)
 def _arrays(self):
     "The done mask and the memory-mapped features, each checked against the index."
@@ -225,15 +239,10 @@ def _arrays(self):
                          f'again')
     return np.array(done), feats
 
-# %% ../nbs/04_features.ipynb #edf1c1a1
+# %% ../nbs/04_features.ipynb #c9f5a246
 @patch_to(FeatureStore)
-def _create_or_extend(self, names):
-    old = self.dir/'index.json'
-    prev = FeatureStore(self.dir.parent, self.backbone) if old.exists() else None
-    if prev is not None:
-        if set(names) <= set(prev.names): return
-        names = prev.names + [n for n in names if n not in set(prev.names)]
-    self.dir.mkdir(parents=True, exist_ok=True)
+def _write_grown(self, prev, names):
+    "`features.npy` for `names`, holding the rows that were done in `prev` (the store before, or `None`)."
     def fill(tmp):  # the old rows that were done, copied into a larger array
         mm = np.lib.format.open_memmap(tmp, 'w+', np.float16, (len(names), *self.backbone.feature_shape))
         n = len(prev.names) if prev is not None else 0
@@ -242,13 +251,24 @@ def _create_or_extend(self, names):
             mm[i:j][keep] = prev.features[i:j][keep]
         mm.flush(); del mm
     atomic_write(self.dir/'features.npy', fill)
+
+# %% ../nbs/04_features.ipynb #ab511047
+@patch_to(FeatureStore)
+def _create_or_extend(self, names):
+    old = self.dir/'index.json'
+    prev = FeatureStore(self.dir.parent, self.backbone) if old.exists() else None
+    if prev is not None:
+        if set(names) <= set(prev.names): return
+        names = prev.names + [n for n in names if n not in set(prev.names)]
+    self.dir.mkdir(parents=True, exist_ok=True)
+    self._write_grown(prev, names)
     done = np.zeros(len(names), bool)
     if prev is not None: done[:len(prev.names)] = prev.done
     atomic_write(self.dir/'done.npy', lambda tmp: np.save(tmp, done))
     atomic_write(old, json.dumps({'names': names, 'backbone': self.backbone.name,
                                   'shape': list(self.backbone.feature_shape), 'dtype': 'float16'}))
 
-# %% ../nbs/04_features.ipynb #f1005d9e
+# %% ../nbs/04_features.ipynb #e231b9c9
 @patch_to(FeatureStore)
 def __getitem__(self, names):
     "Features of one name or a list of names, as float32."
@@ -259,6 +279,7 @@ def __getitem__(self, names):
     out = np.asarray(self.features[np.sort(rows)], np.float32)[np.argsort(np.argsort(rows))]  # in the order asked for
     return out[0] if single else out
 
+# %% ../nbs/04_features.ipynb #dc1c0001
 @patch_to(FeatureStore)
 def read(self, rows):
     "Rows by index with positioned reads: float16 `(len(rows), *shape)`."
@@ -273,6 +294,7 @@ def read(self, rows):
                                np.float16).reshape(shape)
     return out
 
+# %% ../nbs/04_features.ipynb #132a6b54
 @patch_to(FeatureStore)
 def write(self, names, feats):
     "Store `feats` for `names`, then mark them done (in that order, so a crash loses at most this batch)."
@@ -282,13 +304,26 @@ def write(self, names, feats):
     self.done[r] = True
     atomic_write(self.dir/'done.npy', lambda tmp: np.save(tmp, self.done))
 
-# %% ../nbs/04_features.ipynb #2a380b54
+# %% ../nbs/04_features.ipynb #b866e62b
 def _say_skipped(problems):
     by = {}
     for n, why in problems.items(): by.setdefault(why, []).append(n)
     parts = [f'{len(v)} {why} ({", ".join(v[:3])}{" ..." if len(v) > 3 else ""})' for why, v in by.items()]
     print(f'{len(problems)} image(s) skipped: ' + '; '.join(parts), file=sys.stderr)
 
+# %% ../nbs/04_features.ipynb #4dec24b4
+def _extract_into(store, todo, root, extractor, batch_size, progress):
+    "Write the features of the images `todo` into `store`; the names that were written."
+    b, got = store.backbone, set()
+    bar = tqdm(total=len(todo), desc=f'{b.name} features', disable=not progress, file=sys.stdout)
+    for imgs, idx in (image_dataset([root/n for n in todo], b.image_size, batch_size) if todo else []):
+        batch = [todo[i] for i in idx.numpy()]
+        store.write(batch, extractor(imgs).numpy())
+        got.update(batch); bar.update(len(batch))
+    bar.close()
+    return got
+
+# %% ../nbs/04_features.ipynb #ba30dac1
 def extract_features(names, # image names, relative to `image_root`
                      image_root, store_root, backbone='inception_v3',
                      weights='imagenet', # or a weights file (ignored when `extractor` is given)
@@ -305,13 +340,7 @@ def extract_features(names, # image names, relative to `image_root`
     problems = {n: why for n in todo if (why := image_problem(root/n, root))}
     todo = [n for n in todo if n not in problems]
     extractor = (extractor or FeatureExtractor(b, weights)) if todo else None
-    got = set()
-    bar = tqdm(total=len(todo), desc=f'{b.name} features', disable=not progress, file=sys.stdout)
-    for imgs, idx in (image_dataset([root/n for n in todo], b.image_size, batch_size) if todo else []):
-        batch = [todo[i] for i in idx.numpy()]
-        store.write(batch, extractor(imgs).numpy())
-        got.update(batch); bar.update(len(batch))
-    bar.close()
+    got = _extract_into(store, todo, root, extractor, batch_size, progress)
     problems.update({n: 'could not be decoded' for n in todo if n not in got})
     if problems: _say_skipped(problems)
     return store, problems

@@ -29,7 +29,15 @@ class Encoder(layers.Layer):
     def call(self, features): return ops.leaky_relu(self.dense(features), negative_slope=0.01)
     def get_config(self): return {**super().get_config(), 'embed_dim': self.embed_dim}
 
-# %% ../nbs/05_model.ipynb #112df22c
+# %% ../nbs/05_model.ipynb #0d7e5166
+def _form_input(x):
+    "The form stream's input: the chroma of each pixel (max − min of its channels) and its x and y in −1…1."
+    b, h, w = ops.shape(x)[0], x.shape[1], x.shape[2]
+    ys, xs = ops.meshgrid(ops.linspace(-1.0, 1.0, h), ops.linspace(-1.0, 1.0, w), indexing='ij')
+    chroma = ops.max(x, -1, keepdims=True) - ops.min(x, -1, keepdims=True)
+    return ops.concatenate([chroma, ops.broadcast_to(ops.stack([xs, ys], -1)[None], (b, h, w, 2))], -1)
+
+# %% ../nbs/05_model.ipynb #e579e1df
 @keras.saving.register_keras_serializable('ica')
 class SmallCNN(layers.Layer):
     "Pixels `(B, 64, 64, 3)` in [0, 1] → grid features `(B, 64, channels + colours)`: form and colour streams."
@@ -41,17 +49,14 @@ class SmallCNN(layers.Layer):
         self.pool, self.cell = layers.MaxPooling2D(2), layers.AveragePooling2D(8)
     def call(self, images):
         x = ops.cast(images, 'float32')
-        b, h, w = ops.shape(x)[0], x.shape[1], x.shape[2]
-        ys, xs = ops.meshgrid(ops.linspace(-1.0, 1.0, h), ops.linspace(-1.0, 1.0, w), indexing='ij')
-        chroma = ops.max(x, -1, keepdims=True) - ops.min(x, -1, keepdims=True)
-        f = ops.concatenate([chroma, ops.broadcast_to(ops.stack([xs, ys], -1)[None], (b, h, w, 2))], -1)
+        f = _form_input(x)
         for i, conv in enumerate(self.form):
             f = conv(f)
             if i < 3: f = self.pool(f)  # 64 → 32 → 16 → 8
         c = x
         for conv in self.colour: c = conv(c)
         x = ops.concatenate([f, self.cell(c)], -1)  # (B, 8, 8, channels + colours)
-        return ops.reshape(x, (b, x.shape[1] * x.shape[2], x.shape[-1]))
+        return ops.reshape(x, (ops.shape(x)[0], x.shape[1] * x.shape[2], x.shape[-1]))
     def get_config(self): return {**super().get_config(), 'channels': self.channels, 'colours': self.colours}
 
 # %% ../nbs/05_model.ipynb #bdb7c5f0
@@ -69,7 +74,7 @@ class BahdanauAttention(layers.Layer):
         return ops.matmul(weights[:, None, :], features)[:, 0], weights  # context (B, E), weights (B, L)
     def get_config(self): return {**super().get_config(), 'units': self.units}
 
-# %% ../nbs/05_model.ipynb #6a244523
+# %% ../nbs/05_model.ipynb #80a6352c
 @keras.saving.register_keras_serializable('ica')
 class ShowAttendTell(keras.Model):
     "Image features (or pixels, with `backbone='small_cnn'`) and caption tokens → next-word logits and attention."
@@ -91,19 +96,26 @@ class ShowAttendTell(keras.Model):
         self.units, self.stateless_gru, self.location_feedback = units, stateless_gru, location_feedback
         self.gru_state = 2 * units if language_gru else units
         self.state_size = self.gru_state + (2 * LOOKS_REMEMBERED if location_feedback else 0)  # carried word to word
-        self.stem = SmallCNN() if backbone == 'small_cnn' else None
-        self.encoder = Encoder(embed_dim)
-        self.attention = BahdanauAttention(units)
-        self.embedding = layers.Embedding(vocab_size, embed_dim)
-        self.gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform')
-        self.lang_gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform') if language_gru else None
-        self.init_h = layers.Dense(self.gru_state, activation='tanh') if init_from_mean else None
-        self.dropout = layers.Dropout(dropout)
-        self.fc1 = layers.Dense(units)
-        self.fc2 = layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
-        self.fcz = layers.Dense(units) if deep_output else None
+        self._make_layers(**self.cfg)
 
     def get_config(self): return {**super().get_config(), **self.cfg}
+
+# %% ../nbs/05_model.ipynb #103da2af
+@patch_to(ShowAttendTell)
+def _make_layers(self, vocab_size, embed_dim, units, backbone, dropout, init_from_mean, deep_output, language_gru,
+                 **_):
+    "The layers, created in the order their weights are saved."
+    self.stem = SmallCNN() if backbone == 'small_cnn' else None
+    self.encoder = Encoder(embed_dim)
+    self.attention = BahdanauAttention(units)
+    self.embedding = layers.Embedding(vocab_size, embed_dim)
+    self.gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform')
+    self.lang_gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform') if language_gru else None
+    self.init_h = layers.Dense(self.gru_state, activation='tanh') if init_from_mean else None
+    self.dropout = layers.Dropout(dropout)
+    self.fc1 = layers.Dense(units)
+    self.fc2 = layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
+    self.fcz = layers.Dense(units) if deep_output else None
 
 # %% ../nbs/05_model.ipynb #521bdbf7
 @patch_to(ShowAttendTell)
@@ -141,38 +153,43 @@ def _recur_two(self, emb, state, enc, keys):
     new = self._with_location(ops.concatenate([att[0], out], -1), alpha, state)
     return new, alpha, self._readout(out, context)
 
-# %% ../nbs/05_model.ipynb #9e85938c
+# %% ../nbs/05_model.ipynb #c8752e9b
 def grid_positions(cells):
     "`(cells, 2)`: the x and y (in −1…1) of each cell of a square grid, row by row."
     side = int(round(cells ** 0.5))
     ys, xs = np.meshgrid(np.linspace(-1, 1, side), np.linspace(-1, 1, side), indexing='ij')
     return np.stack([xs.ravel(), ys.ravel()], -1).astype('float32')
 
+# %% ../nbs/05_model.ipynb #fb1f83c2
 LOOKS_REMEMBERED = 3  # words whose attended positions are fed back
 
+# %% ../nbs/05_model.ipynb #4a655bd2
 @patch_to(ShowAttendTell)
 def _where_it_looked(self, state):
     "The positions fed back (the state's tail), as a list of inputs: empty without location feedback."
     return [state[:, self.gru_state:]] if self.location_feedback else []
 
+# %% ../nbs/05_model.ipynb #738bb7e1
 @patch_to(ShowAttendTell)
 def _looking_at(self, alpha):
     "The attention-weighted position of this step, as a list of inputs: empty without location feedback."
     return [ops.matmul(alpha, ops.cast(grid_positions(alpha.shape[-1]), alpha.dtype))] if self.location_feedback else []
 
+# %% ../nbs/05_model.ipynb #f7810c13
 @patch_to(ShowAttendTell)
 def _with_location(self, h, alpha, state):
     "The new state: the GRUs' state `h`, and with location feedback where it looks now before where it looked."
     if not self.location_feedback: return h
     return ops.concatenate([h, *self._looking_at(alpha), state[:, self.gru_state:-2]], -1)
 
+# %% ../nbs/05_model.ipynb #34336fef
 @patch_to(ShowAttendTell)
 def _readout(self, h, context):
     "What the output layers read: `h`, and with the deep output the attended context."
     if self.fcz is None: return h
     return ops.concatenate([h, context], -1)
 
-# %% ../nbs/05_model.ipynb #53874434
+# %% ../nbs/05_model.ipynb #741f21aa
 @patch_to(ShowAttendTell)
 def logits(self, readout, training=False):
     "Readouts `(..., U)` or `(..., U + E)` → word logits `(..., V)`."
@@ -180,13 +197,14 @@ def logits(self, readout, training=False):
     if self.fcz is None: return self.fc2(self.fc1(h))
     return self.fc2(self.fc1(h) + self.fcz(readout[..., self.units:]))
 
+# %% ../nbs/05_model.ipynb #a3910c24
 @patch_to(ShowAttendTell)
 def step(self, tokens, h, enc, keys):
     "One word for a batch: previous tokens `(B,)` → logits `(B, V)`, new state, attention `(B, L)`."
     h, alpha, r = self._recur(self.embedding(tokens), h, enc, keys)
     return self.logits(r), h, alpha
 
-# %% ../nbs/05_model.ipynb #a4241402
+# %% ../nbs/05_model.ipynb #e34c4bf1
 @patch_to(ShowAttendTell)
 def states(self, inputs, training=False):
     "Teacher forcing without the output layers: readouts `(B*k, T, U or U + E)` and attention `(B*k, T, L)`."
@@ -206,28 +224,31 @@ def states(self, inputs, training=False):
     _, outs = ops.scan(body, init, ops.transpose(emb, (1, 0, 2)))
     return ops.transpose(outs[-1] if separate else outs[0], (1, 0, 2)), ops.transpose(outs[1], (1, 0, 2))
 
+# %% ../nbs/05_model.ipynb #a6e4e05e
 @patch_to(ShowAttendTell)
 def call(self, inputs, training=False):
     "Teacher forcing: `(features (B, ...), tokens (B*k, T))` → next-word logits `(B*k, T, V)`, attention `(B*k, T, L)`."
     rs, alphas = self.states(inputs, training)
     return self.logits(rs, training), alphas
 
-# %% ../nbs/05_model.ipynb #a2344769
+# %% ../nbs/05_model.ipynb #7267943b
 def masked_loss(targets, logits):
     "Mean sparse cross-entropy over the non-padding (≠ 0) targets."
     ce = keras.losses.sparse_categorical_crossentropy(targets, ops.cast(logits, 'float32'), from_logits=True)
     mask = ops.cast(ops.not_equal(targets, 0), ce.dtype)
     return ops.sum(ce * mask) / ops.maximum(ops.sum(mask), 1.0)
 
+# %% ../nbs/05_model.ipynb #b0e48c51
 def attention_penalty(alphas, targets):
     "Σ_cells (1 − Σ_t α_t)², averaged over the batch; steps on padding do not count."
     mask = ops.cast(ops.not_equal(targets, 0), alphas.dtype)[..., None]
     return ops.mean(ops.sum(ops.square(1.0 - ops.sum(alphas * mask, axis=1)), axis=-1))
 
-# %% ../nbs/05_model.ipynb #e79f6c0c
+# %% ../nbs/05_model.ipynb #f8ba1690
 def _dense(i, o): return i * o + o
 def _conv(i, o, k): return k * k * i * o + o
 
+# %% ../nbs/05_model.ipynb #7a38613d
 def count_parameters(cfg):
     "How many weights the `ShowAttendTell` of configuration `cfg` has, counted from its sizes."
     V, E, U = cfg['vocab_size'], cfg.get('embed_dim', 256), cfg.get('units', 512)
@@ -245,7 +266,7 @@ def count_parameters(cfg):
     n += _dense(U, U) + _dense(U, V) + (_dense(E, U) if cfg.get('deep_output') else 0)
     return n
 
-# %% ../nbs/05_model.ipynb #b8d8f257
+# %% ../nbs/05_model.ipynb #91b61b7a
 def memory_available():
     "Bytes of memory available now (`MemAvailable` on Linux; the physical memory elsewhere)."
     try:
@@ -254,6 +275,7 @@ def memory_available():
     except OSError: pass
     return os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
 
+# %% ../nbs/05_model.ipynb #d99d90a8
 def check_model_fits(cfg, training=False, where='model'):
     "`cfg` if its weights (and, to train, their gradients and Adam's two moments) fit in the memory available."
     n = count_parameters(cfg)
@@ -264,12 +286,13 @@ def check_model_fits(cfg, training=False, where='model'):
                          f'{avail / 2**30:,.1f} GiB are available')
     return cfg
 
-# %% ../nbs/05_model.ipynb #1c54d2a9
+# %% ../nbs/05_model.ipynb #cb9b3d72
 def _kinds():
     "Each argument of `ShowAttendTell` and the type of its default (`vocab_size`, without one, is an int)."
     params = inspect.signature(ShowAttendTell.__init__).parameters
     return {n: int if p.default is p.empty else type(p.default) for n, p in params.items() if n not in ('self', 'kw')}
 
+# %% ../nbs/05_model.ipynb #02e8bac8
 def check_model_config(cfg, where='model config'):
     "`cfg` if it names only `ShowAttendTell`'s arguments, each of its default's type and in range, and fits in memory."
     kinds = _kinds()
@@ -285,6 +308,7 @@ def check_model_config(cfg, where='model config'):
     get_backbone(cfg.get('backbone', 'inception_v3'))  # an unknown name is an error
     return check_model_fits(cfg, where=where)
 
+# %% ../nbs/05_model.ipynb #d0c43ea2
 def build_model(cfg):
     "A `ShowAttendTell` from its configuration, with its weights created."
     model = ShowAttendTell(**cfg)

@@ -4,19 +4,17 @@
 
 # %% ../nbs/01_shapes.ipynb #c586aef4
 from __future__ import annotations
-import csv, io, json, os, shutil, tempfile
+import csv, io, json, os, shutil
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
-from .files import InputError, atomic_write, new_folder_beside, read_json
+from .files import InputError, new_folder_beside, read_json
 
 # %% auto #0
-__all__ = ['COLOURS', 'SHAPES', 'SIZES', 'RELATIONS', 'BOXES_SCHEMA', 'CACHE_DIR', 'SHAPES_VERSION', 'ODD_IMAGES',
-           'READABLE_ODD_IMAGES', 'PHRASES', 'ShapeObject', 'all_combos', 'random_scene', 'draw_scene', 'relation',
-           'describe', 'make_shapes_dataset', 'load_boxes', 'boxes_image_size', 'shapes_dataset', 'write_odd_images',
-           'content_correct', 'names_combo', 'named_objects', 'stated_relation', 'scene_check', 'pointing_game',
-           'scene_scores']
+__all__ = ['COLOURS', 'SHAPES', 'SIZES', 'RELATIONS', 'BOXES_SCHEMA', 'CACHE_DIR', 'SHAPES_VERSION', 'ShapeObject', 'all_combos',
+           'random_scene', 'draw_scene', 'relation', 'describe', 'make_shapes_dataset', 'load_boxes',
+           'boxes_image_size', 'shapes_dataset']
 
 # %% ../nbs/01_shapes.ipynb #9f3eb772
 COLOURS = {'red': (214, 39, 40), 'green': (44, 160, 44), 'blue': (31, 90, 210), 'yellow': (240, 200, 20)}
@@ -37,11 +35,21 @@ class ShapeObject:
     @property
     def centre(self): return ((self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2)
 
-# %% ../nbs/01_shapes.ipynb #44f5deab
+# %% ../nbs/01_shapes.ipynb #6ab55e73
 def all_combos():
     "Every (colour, shape) pair."
     return [(c, s) for c in COLOURS for s in SHAPES]
 
+# %% ../nbs/01_shapes.ipynb #77b54398
+def _apart(a, b, gap):
+    return a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+
+def _clear_relation(a, b, margin):
+    "True when boxes `a` and `b` lie further apart along one axis than along the other, by `margin` or more."
+    dx, dy = (a[0] + a[2] - b[0] - b[2]) / 2, (a[1] + a[3] - b[1] - b[3]) / 2
+    return abs(abs(dx) - abs(dy)) >= margin
+
+# %% ../nbs/01_shapes.ipynb #8c750fcb
 def random_scene(rng, image_size=128, combos=None, n_objects=None, must_include=None):
     "One or two non-overlapping `ShapeObject`s drawn from `combos`; `must_include` forces one combo in."
     combos = list(combos or all_combos())
@@ -60,14 +68,6 @@ def random_scene(rng, image_size=128, combos=None, n_objects=None, must_include=
         objs.append(ShapeObject(colour, shape, size, tuple(round(float(v), 1) for v in box)))
     return objs
 
-def _apart(a, b, gap):
-    return a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
-
-def _clear_relation(a, b, margin):
-    "True when boxes `a` and `b` lie further apart along one axis than along the other, by `margin` or more."
-    dx, dy = (a[0] + a[2] - b[0] - b[2]) / 2, (a[1] + a[3] - b[1] - b[3]) / 2
-    return abs(abs(dx) - abs(dy)) >= margin
-
 # %% ../nbs/01_shapes.ipynb #7007dc80
 def draw_scene(objs, rng, image_size=128):
     "Render `objs` on a lightly textured background as an RGB `PIL.Image`."
@@ -85,13 +85,14 @@ def draw_scene(objs, rng, image_size=128):
         else: d.polygon([((x0 + x1) / 2, y0), (x1, y1), (x0, y1)], fill=fill)
     return img
 
-# %% ../nbs/01_shapes.ipynb #5a31a62a
+# %% ../nbs/01_shapes.ipynb #aa5c86b3
 def relation(a, b):
     "How `a` stands to `b`: 'to the left of', 'to the right of', 'above' or 'below'."
     dx, dy = b.centre[0] - a.centre[0], b.centre[1] - a.centre[1]
     if abs(dx) >= abs(dy): return RELATIONS['left'][0 if dx > 0 else 1]
     return RELATIONS['above'][0 if dy > 0 else 1]
 
+# %% ../nbs/01_shapes.ipynb #f27ea6ae
 _INVERSE = {'to the left of': 'to the right of', 'to the right of': 'to the left of', 'above': 'below',
             'below': 'above'}
 
@@ -106,7 +107,32 @@ def describe(objs):
             f'a {a.phrase} {r} a {b.phrase} in the picture', f'there is a {a.phrase} {r} a {b.phrase}',
             f'a {a.phrase} is {r} a {b.phrase}']
 
-# %% ../nbs/01_shapes.ipynb #4743e40f
+# %% ../nbs/01_shapes.ipynb #4dd64bb6
+def _write_scenes(folder, n_images, seed, image_size, combos, only, prefix):
+    "Draw `n_images` scenes into the empty `folder`: `Images/`, `captions.txt` and `boxes.json`."
+    rng = np.random.default_rng(seed)
+    (folder/'Images').mkdir()
+    rows, boxes = [], {}
+    for i in range(n_images):
+        must = tuple(only[int(rng.integers(0, len(only)))]) if only else None
+        objs = random_scene(rng, image_size, combos, must_include=must)
+        name = f'{prefix}_{i:05d}.jpg'
+        draw_scene(objs, rng, image_size).save(folder/'Images'/name, quality=92)
+        rows += [(name, c) for c in describe(objs)]
+        boxes[name] = [asdict(o) for o in objs]
+    text = io.StringIO(); csv.writer(text, lineterminator='\n').writerows([('image', 'caption'), *rows])
+    (folder/'captions.txt').write_text(text.getvalue())
+    (folder/'boxes.json').write_text(json.dumps({'image_size': image_size, 'seed': seed, 'objects': boxes}))
+
+# %% ../nbs/01_shapes.ipynb #820a1c1f
+def _kept_dataset(path, seed, n_images):
+    "Whether `path` already holds this dataset; `InputError` when it holds other files."
+    if not (path.is_dir() and any(path.iterdir())): return False
+    made = read_json(path/'boxes.json', root=path) if (path/'boxes.json').is_file() else {}
+    if isinstance(made, dict) and made.get('seed') == seed and len(made.get('objects', ())) == n_images: return True
+    raise InputError(f'{path}: holds other files than this dataset; refused (give a new or empty folder)')
+
+# %% ../nbs/01_shapes.ipynb #2b2c2a23
 def make_shapes_dataset(path, # the dataset's folder; a complete dataset already there is kept
                         n_images=1000, seed=0,
                         image_size=128, # the side of each image, in pixels
@@ -115,27 +141,12 @@ def make_shapes_dataset(path, # the dataset's folder; a complete dataset already
                         prefix='shape'): # of the image names
     "Write `n_images` scenes in the Kaggle Flickr8k layout under `path`; return `path`."
     path = Path(path)
-    if path.is_dir() and any(path.iterdir()):  # this dataset, made before, is kept; nothing else is written over
-        made = read_json(path/'boxes.json', root=path) if (path/'boxes.json').is_file() else {}
-        if isinstance(made, dict) and made.get('seed') == seed and len(made.get('objects', ())) == n_images: return path
-        raise InputError(f'{path}: holds other files than this dataset; refused (give a new or empty folder)')
+    if _kept_dataset(path, seed, n_images): return path
     exclude = {tuple(c) for c in exclude}
     combos = [c for c in all_combos() if c not in exclude]
     if not combos: raise ValueError('exclude leaves no (colour, shape) combination to draw')
-    rng = np.random.default_rng(seed)
     tmp = new_folder_beside(path)
-    (tmp/'Images').mkdir()
-    rows, boxes = [], {}
-    for i in range(n_images):
-        must = tuple(only[int(rng.integers(0, len(only)))]) if only else None
-        objs = random_scene(rng, image_size, combos, must_include=must)
-        name = f'{prefix}_{i:05d}.jpg'
-        draw_scene(objs, rng, image_size).save(tmp/'Images'/name, quality=92)
-        rows += [(name, c) for c in describe(objs)]
-        boxes[name] = [asdict(o) for o in objs]
-    text = io.StringIO(); csv.writer(text, lineterminator='\n').writerows([('image', 'caption'), *rows])
-    (tmp/'captions.txt').write_text(text.getvalue())
-    (tmp/'boxes.json').write_text(json.dumps({'image_size': image_size, 'seed': seed, 'objects': boxes}))
+    _write_scenes(tmp, n_images, seed, image_size, combos, only, prefix)
     try:
         if path.is_dir() and not any(path.iterdir()): path.rmdir()  # only an empty folder may stand in the way
         os.replace(tmp, path)
@@ -144,7 +155,7 @@ def make_shapes_dataset(path, # the dataset's folder; a complete dataset already
         if not (path/'captions.txt').exists(): raise
     return path  # another process wrote the same dataset first: theirs is identical
 
-# %% ../nbs/01_shapes.ipynb #6ddf1474
+# %% ../nbs/01_shapes.ipynb #95a08adb
 BOXES_SCHEMA = {'image_size': int, 'objects': {str: [{'colour': str, 'shape': str, 'size': str, 'box': [float]}]}}
 
 def load_boxes(path):
@@ -153,6 +164,7 @@ def load_boxes(path):
     scene = lambda objs: [ShapeObject(o['colour'], o['shape'], o['size'], tuple(o['box'])) for o in objs]
     return {name: scene(objs) for name, objs in d['objects'].items()}
 
+# %% ../nbs/01_shapes.ipynb #75e3f455
 def boxes_image_size(path):
     "The side of the images of a shapes dataset, in pixels."
     return read_json(Path(path)/'boxes.json', BOXES_SCHEMA, root=path)['image_size']
@@ -166,119 +178,3 @@ def shapes_dataset(n_images=600, seed=0):
     "The embedded dataset of the examples and tests, generated once into `CACHE_DIR`."
     folder = CACHE_DIR/f'shapes-v{SHAPES_VERSION}-{n_images}-seed{seed}'
     return make_shapes_dataset(folder, n_images=n_images, seed=seed)
-
-# %% ../nbs/01_shapes.ipynb #c10827da
-def _16bit(im, p): Image.fromarray(np.asarray(im.convert('L'), np.uint16) * 257).save(p)
-
-ODD_IMAGES = {  # kind: (file name, how to write it from a PIL image `im` to path `p`)
-    'grayscale': ('gray.jpg', lambda im, p: im.convert('L').save(p)),
-    'CMYK': ('cmyk.jpg', lambda im, p: im.convert('CMYK').save(p)),
-    'RGBA': ('rgba.png', lambda im, p: im.convert('RGBA').save(p)),
-    '16-bit': ('16bit.png', _16bit),
-    'PNG named .jpg': ('png.jpg', lambda im, p: im.save(p, format='PNG')),
-    'GIF named .jpg': ('gif.jpg', lambda im, p: im.save(p, format='GIF')),
-    'zero-byte file': ('empty.jpg', lambda im, p: p.write_bytes(b'')),
-    'truncated JPEG': ('cut.jpg', lambda im, p: p.write_bytes(_jpeg(im)[:300])),
-    '12,000×12,000 image': ('huge.png', lambda im, p: Image.new('1', (12000, 12000)).save(p)),  # a few kB on disk
-    'folder named like an image': ('folder.jpg', lambda im, p: p.mkdir()),
-    'symlink leading outside': ('link.jpg', lambda im, p: p.symlink_to(_outside(im))),
-}
-READABLE_ODD_IMAGES = ('grayscale', 'CMYK', 'RGBA', '16-bit', 'PNG named .jpg', 'GIF named .jpg')
-
-def _jpeg(im):
-    b = io.BytesIO(); im.convert('RGB').save(b, format='JPEG'); return b.getvalue()
-
-def _outside(im):
-    p = Path(tempfile.mkdtemp())/'outside.jpg'; im.convert('RGB').save(p); return p
-
-def write_odd_images(folder, like):
-    "One file of each kind in `ODD_IMAGES` in `folder`, made from the image file `like`; `{kind: file name}`."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    with Image.open(like) as im:
-        im.load()
-        for name, write in ODD_IMAGES.values(): write(im, folder/name)
-    return {kind: name for kind, (name, _) in ODD_IMAGES.items()}
-
-# %% ../nbs/01_shapes.ipynb #1d66f110
-def content_correct(words, objs):
-    "True when the caption names exactly the colours and the shapes present."
-    return ({w for w in words if w in COLOURS} == {o.colour for o in objs}
-            and {w for w in words if w in SHAPES} == {o.shape for o in objs})
-
-def names_combo(words, colour, shape):
-    "True when the caption says `<colour> <shape>`."
-    return any(a == colour and b == shape for a, b in zip(words, words[1:]))
-
-# %% ../nbs/01_shapes.ipynb #eabf0fdd
-def named_objects(words):
-    "`([(size, colour, shape, position of the shape word)], stray)`; `stray` if such words are left over."
-    out, i, stray = [], 0, False
-    while i < len(words):
-        if i + 2 < len(words) and words[i] in SIZES and words[i + 1] in COLOURS and words[i + 2] in SHAPES:
-            out.append((words[i], words[i + 1], words[i + 2], i + 2)); i += 3
-        else:
-            stray |= words[i] in SIZES or words[i] in COLOURS or words[i] in SHAPES
-            i += 1
-    return out, stray
-
-PHRASES = ('to the left of', 'to the right of', 'above', 'below')
-
-def stated_relation(words, named):
-    "The relation a caption states between its first two named objects, or `None`."
-    if len(named) < 2: return None
-    between = ' '.join(words[named[0][3] + 1:named[1][3] - 2])
-    return next((r for r in PHRASES if r in between), None)
-
-# %% ../nbs/01_shapes.ipynb #d1243c4b
-def _key(o): return (o.size, o.colour, o.shape)
-
-def scene_check(words, objs):
-    "`(scene right, relation right (None with one object), a binding error)` of a caption against its scene."
-    named, stray = named_objects(words)
-    exact = not stray and sorted(n[:3] for n in named) == sorted(_key(o) for o in objs)
-    relation_ok = None
-    if len(objs) == 2:
-        said = stated_relation(words, named) if exact else None
-        a = [o for o in objs if _key(o) == named[0][:3]] if exact else []
-        pairs = [(x, y) for x in a for y in objs if y is not x]  # twins: either order
-        relation_ok = said is not None and any(relation(x, y) == said for x, y in pairs)
-    scene_ok = exact and relation_ok is not False
-    return scene_ok, relation_ok, content_correct(words, objs) and not exact
-
-# %% ../nbs/01_shapes.ipynb #470b59fe
-def _named_object(words, i, objs):
-    "The object that the shape word `words[i]` names: the one with its size and colour, else one of its shape."
-    cands = [o for o in objs if o.shape == words[i]]
-    full = [o for o in cands if i > 1 and (o.size, o.colour) == (words[i - 2], words[i - 1])]
-    part = [o for o in cands if i > 0 and o.colour == words[i - 1]]
-    return (full or part or cands or [None])[0]
-
-def pointing_game(words, attention, objs, image_size, margin=1):
-    "`(hits, trials, chance)` over the shape words of one caption; `attention` is `(len(words), g, g)`."
-    hits = trials = 0; chance = []
-    for i, w in enumerate(words):
-        o = _named_object(words, i, objs) if w in SHAPES else None
-        if o is None: continue
-        g = attention.shape[-1]; cell = image_size / g
-        slack = margin * cell
-        x0, y0, x1, y1 = o.box[0] - slack, o.box[1] - slack, o.box[2] + slack, o.box[3] + slack
-        centres = (np.arange(g) + 0.5) * cell
-        inside = (centres[:, None] >= y0) & (centres[:, None] <= y1) & (centres[None] >= x0) & (centres[None] <= x1)
-        r, c = np.unravel_index(np.argmax(attention[i]), (g, g))
-        hits += bool(inside[r, c]); trials += 1; chance.append(inside.mean())
-    return hits, trials, chance
-
-# %% ../nbs/01_shapes.ipynb #657e45f7
-def scene_scores(captions, boxes, image_size):
-    "Content, scene and relation accuracy, binding errors, pointing and strict pointing (with chance levels)."
-    checks = [scene_check(c.words, boxes[n]) for n, c in captions]
-    relations = [r for _, r, _ in checks if r is not None]
-    out = {'content_accuracy': float(np.mean([content_correct(c.words, boxes[n]) for n, c in captions])),
-           'scene_accuracy': float(np.mean([s for s, _, _ in checks])),
-           'relation_accuracy': float(np.mean(relations)) if relations else float('nan'),
-           'two_object_scenes': len(relations), 'binding_errors': int(sum(b for _, _, b in checks))}
-    for name, margin in (('pointing', 1), ('strict_pointing', 0)):
-        games = [pointing_game(c.words, c.attention, boxes[n], image_size, margin) for n, c in captions]
-        out[name] = sum(h for h, _, _ in games) / max(sum(t for _, t, _ in games), 1)
-        out[f'{name}_chance'] = float(np.mean([x for _, _, ch in games for x in ch] or [0.0]))
-    return out

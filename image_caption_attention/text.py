@@ -6,10 +6,9 @@
 from __future__ import annotations
 import json, re, sys
 from collections import Counter
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from fastcore.basics import patch_to
 from importlib import resources
-from pathlib import Path
 import numpy as np
 from .files import InputError, read_json, atomic_write
 
@@ -18,7 +17,7 @@ __all__ = ['SPELLING_FIXES', 'KERAS_FILTERS', 'EXTRA_STOPWORDS', 'PRESETS', 'PAD
            'fix_spelling', 'fix_spelling_substring', 'text_to_word_sequence', 'english_stopwords', 'TextPreset',
            'clean_caption', 'Vocabulary']
 
-# %% ../nbs/03_text.ipynb #1fbc1a80
+# %% ../nbs/03_text.ipynb #cbda2bd5
 SPELLING_FIXES = {  # the write-up's table, in its order ('coca' is dropped, then 'cola' spelt out)
     'coca': '', 'cola': 'coca-cola', 'hapily': 'happily', 'playy': 'play', 'fronmt': 'front',
     'litle': 'little', 'offf': 'off', 'giong': 'going', 'rakes': 'lakes', 'sidwalk': 'sidewalk',
@@ -30,6 +29,7 @@ def fix_spelling(caption):
     "Apply `SPELLING_FIXES` to whole words of `caption` (one pass, so fixes do not chain)."
     return _FIX_RE.sub(lambda m: SPELLING_FIXES[m.group(0).lower()], caption)
 
+# %% ../nbs/03_text.ipynb #02773a7c
 def fix_spelling_substring(caption):
     "The write-up's `str.replace` chain, kept to show what it breaks."
     for k, v in SPELLING_FIXES.items(): caption = caption.replace(k, v)
@@ -44,11 +44,13 @@ def text_to_word_sequence(text, filters=KERAS_FILTERS, lower=True, split=' '):
     text = text.translate(str.maketrans({c: split for c in filters}))
     return [w for w in text.split(split) if w]
 
-# %% ../nbs/03_text.ipynb #ec92a90a
+# %% ../nbs/03_text.ipynb #ff3d7d3b
 EXTRA_STOPWORDS = ['s', "'", 'st', 'c', 'u', 'p', 'v', 'n', 'ac', 'ou', "n'", 'gin', 'od', 'lav', 'kelp', 'nd',
     'gren', 'tbe', 'gith', 'dhe', 'h', 'la', 'osme', 'ot', 'djs', 'hte', 'fronr', 'ox', 'shire', 'hdr', 'rung',
     'boe', 'twp', 'vfw', 'ti', 'chi', 'tho', 'ont', 'mma', 'iove', 'ump', 'outise', 'lei', 'pf', 'ee', 'thong',
     'tge', 'ilks', 'r', 'floatlys', 'stucco', 'arc', 'brwon']
+
+# %% ../nbs/03_text.ipynb #c9f93fd7
 _stopwords_cache = {}
 
 def english_stopwords(extra=True):
@@ -66,7 +68,7 @@ def english_stopwords(extra=True):
     words = set(_stopwords_cache['nltk'])
     return frozenset(words | set(EXTRA_STOPWORDS)) if extra else frozenset(words)
 
-# %% ../nbs/03_text.ipynb #40e9b1f5
+# %% ../nbs/03_text.ipynb #68b68c38
 @dataclass
 class TextPreset:
     name: str
@@ -79,6 +81,7 @@ class TextPreset:
 PRESETS = {'seed': TextPreset('seed', remove_stopwords=True, split='random'),
            'default': TextPreset('default', remove_stopwords=False, split='official')}
 
+# %% ../nbs/03_text.ipynb #5e5666f1
 def clean_caption(caption, preset='default'):
     "Tokens of one caption under `preset`, wrapped in `<start>` ... `<end>`."
     p = PRESETS[preset] if isinstance(preset, str) else preset
@@ -112,7 +115,7 @@ class Vocabulary:
     @property
     def end(self): return self.word_index['<end>']
 
-# %% ../nbs/03_text.ipynb #0a4ccc24
+# %% ../nbs/03_text.ipynb #9edf7b5d
 @patch_to(Vocabulary)
 def encode(self, token_lists, maxlen=None):
     "Index sequences of `token_lists`, post-padded with 0 (and post-truncated) to `maxlen` or the longest."
@@ -122,6 +125,7 @@ def encode(self, token_lists, maxlen=None):
     for i, s in enumerate(seqs): out[i, :len(s[:maxlen])] = s[:maxlen]
     return out
 
+# %% ../nbs/03_text.ipynb #a2cd098f
 @patch_to(Vocabulary)
 def decode(self, ids, strip=True):
     "Words of one index sequence; with `strip`, stop at `<end>` and drop `<start>` and padding."
@@ -132,12 +136,13 @@ def decode(self, ids, strip=True):
         if not strip or w not in (PAD, '<start>'): words.append(w)
     return words
 
-# %% ../nbs/03_text.ipynb #859b7bdf
+# %% ../nbs/03_text.ipynb #7098c6d7
 VOCAB_SCHEMA = {'index_word': [str]}
 
 @patch_to(Vocabulary)
 def save(self, path): atomic_write(path, json.dumps({'index_word': self.index_word}))
 
+# %% ../nbs/03_text.ipynb #35d9b102
 @patch_to(Vocabulary, cls_method=True)
 def load(cls, path, root=None):
     "The vocabulary saved in `path`, checked."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_training.ipynb #60d4dc3f
 from __future__ import annotations
-import contextlib, dataclasses, json, math, os, re, shutil, subprocess, sys, warnings
+import dataclasses, json, math, re, shutil, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -14,24 +14,21 @@ import keras
 from fastcore.basics import patch_to
 with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to text bars, with a warning
     warnings.simplefilter('ignore'); from tqdm.auto import tqdm
-from .files import (InputError, admit_file, atomic_write, check_h5, check_schema, inside,
-                                           parse_json,
-                                           new_folder_beside, read_json, read_npz, swap_in)
+from .files import (InputError, atomic_write, check_schema, inside, new_folder_beside,
+                                           read_json, read_npz, swap_in)
 from .data import load_captions, split_by_image, split_dataset
 from .text import PRESETS, Vocabulary, clean_caption
 from .features import FeatureStore, extract_features, get_backbone
-from .model import ShowAttendTell, attention_penalty, count_parameters, load_weights
+from .model import ShowAttendTell, attention_penalty, load_weights
 
 # %% auto #0
 __all__ = ['DECODE_SLACK', 'VAL_SHARE', 'RECIPES', 'MAX_SIZE', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'LOST',
-           'CLUSTER_TIMEOUT', 'TF_CONFIG_SCHEMA', 'PreparedData', 'training_splits', 'prepare_data', 'batch_order',
-           'group_by_image', 'caption_dataset', 'Recipe', 'check_recipe', 'is_chief', 'Trainer', 'latest_state',
-           'NonFiniteLoss', 'WorkerLost', 'use_mixed_precision', 'cluster_spec', 'multi_worker_strategy',
+           'PreparedData', 'training_splits', 'prepare_data', 'batch_order', 'group_by_image', 'caption_dataset',
+           'Recipe', 'check_recipe', 'is_chief', 'Trainer', 'latest_state', 'NonFiniteLoss', 'WorkerLost',
            'plot_history']
 
 # %% ../nbs/06_training.ipynb #9b516e95
 DECODE_SLACK = 2  # decoding may run two words past the longest training caption before it gives up
-VAL_SHARE = 0.1  # of the training images, held out to choose the best epoch when a split has no validation part
 
 @dataclass
 class PreparedData:
@@ -58,22 +55,26 @@ def tokens(self, name):
     "Padded index sequences `(N, T)` of a split's captions."
     return self.vocab.encode(self.split(name).tokens)
 
+# %% ../nbs/06_training.ipynb #0124a780
 @patch_to(PreparedData)
 def references(self, name):
     "`{image: [cleaned token lists, without <start>/<end>]}` of a split."
     return {img: [t[1:-1] for t in g] for img, g in self.split(name).groupby('image', sort=False).tokens}
 
+# %% ../nbs/06_training.ipynb #68aca19d
 @patch_to(PreparedData)
 def raw_references(self, name):
     "`{image: [captions as written]}` of a split, for scorers with their own tokenizer."
     return {img: list(g) for img, g in self.split(name).groupby('image', sort=False).caption}
 
+# %% ../nbs/06_training.ipynb #f55fda37
 @patch_to(PreparedData)
 def dataset(self, name, batch_size=64, shuffle=False, seed=0, captions_per_image=None, epoch=0):
     "Batches of a split (see `caption_dataset`)."
     s = self.split(name)
     return caption_dataset(self.store, s.image, self.tokens(name), batch_size, shuffle, seed, captions_per_image, epoch)
 
+# %% ../nbs/06_training.ipynb #9f05a3e1
 @patch_to(PreparedData)
 def epochs(self, name, batch_size=64, seed=0, captions_per_image=None):
     "A function `epoch → shuffled batches`, the same for the same epoch (so a resumed run sees the same data)."
@@ -81,6 +82,8 @@ def epochs(self, name, batch_size=64, seed=0, captions_per_image=None):
     return lambda epoch: caption_dataset(self.store, images, toks, batch_size, True, seed, captions_per_image, epoch)
 
 # %% ../nbs/06_training.ipynb #ce6e8f53
+VAL_SHARE = 0.1  # of the training images, held out to choose the best epoch when a split has no validation part
+
 def _note(*a): print(*a, file=sys.stderr)
 
 def training_splits(df, preset='default', split=None, quiet=False):
@@ -96,6 +99,15 @@ def training_splits(df, preset='default', split=None, quiet=False):
         raise InputError(f'{where}: {df.image.nunique()} usable image(s) leave the {", ".join(empty)} split empty')
     return splits
 
+# %% ../nbs/06_training.ipynb #72377ee6
+def _tokenize(df, p):
+    "The `tokens` column: each caption cleaned under the preset `p`, cut to `p.max_tokens`."
+    df['tokens'] = df.caption.map(lambda c: clean_caption(c, p))
+    if (long := df.tokens.map(len) > p.max_tokens).any():
+        _note(f'{int(long.sum())} caption(s) longer than {p.max_tokens} tokens cut to that length')
+        df.loc[long, 'tokens'] = df.tokens[long].map(lambda t: t[:p.max_tokens - 1] + ['<end>'])
+
+# %% ../nbs/06_training.ipynb #412d6165
 def prepare_data(data_dir, # a dataset folder or caption file of any known layout, or a table `load_captions` read
                  store_dir, # where the feature store is (or will be)
                  backbone='inception_v3', preset='default', # see *Text* for the presets
@@ -106,11 +118,7 @@ def prepare_data(data_dir, # a dataset folder or caption file of any known layou
     if isinstance(data_dir, pd.DataFrame) and 'image_root' not in data_dir.attrs:
         raise ValueError('a table must come from load_captions (it knows where the images are)')
     df = data_dir.copy() if isinstance(data_dir, pd.DataFrame) else load_captions(data_dir)
-    p = PRESETS[preset]
-    df['tokens'] = df.caption.map(lambda c: clean_caption(c, p))
-    if (long := df.tokens.map(len) > p.max_tokens).any():
-        _note(f'{int(long.sum())} caption(s) longer than {p.max_tokens} tokens cut to that length')
-        df.loc[long, 'tokens'] = df.tokens[long].map(lambda t: t[:p.max_tokens - 1] + ['<end>'])
+    _tokenize(df, PRESETS[preset])
     root = Path(df.attrs['image_root'])
     store, skipped = extract_features(df.image.unique(), root, store_dir, backbone, weights, extractor=extractor,
                                       progress=progress)
@@ -118,7 +126,7 @@ def prepare_data(data_dir, # a dataset folder or caption file of any known layou
         _note(f'dropping {df.image.isin(list(skipped)).sum()} captions of {len(skipped)} unusable image(s)')
         df = df[~df.image.isin(list(skipped))]
     splits = training_splits(df, preset, split)
-    return PreparedData(splits, Vocabulary.fit(splits['train'].tokens, p.top_k), store, root, preset)
+    return PreparedData(splits, Vocabulary.fit(splits['train'].tokens, PRESETS[preset].top_k), store, root, preset)
 
 # %% ../nbs/06_training.ipynb #73271d55
 def batch_order(lengths, batch_size, shuffle=False, seed=0, epoch=0, pool=50):
@@ -147,27 +155,10 @@ def group_by_image(images, k):
             out_img.append(img); out_idx.append([idx[j % len(idx)] for j in range(s, s + k)])
     return out_img, np.array(out_idx, np.int64).reshape(-1, k)
 
-# %% ../nbs/06_training.ipynb #acc25e47
-def caption_dataset(store, # the `FeatureStore` holding the images
-                    images, # the image of each caption
-                    tokens, # padded index sequences `(N, T)`
-                    batch_size=64, shuffle=False, seed=0,
-                    captions_per_image=None, # `k`: batches of `batch_size // k` images, `k` captions each
-                    epoch=0, # with `seed`, decides the shuffled order
-                    fixed_length=None): # pad every batch to this length (the fixed shapes of a TPU)
-    """`tf.data` of `(features, tokens (B, T_batch))` for captions of `images`, in the order `batch_order`
-    gives for `epoch`; with `captions_per_image=k`, each batch holds `batch_size // k` images once and
-    their `k` captions each, so each image is read and encoded once. `fixed_length` pads every batch to that
-    many tokens and drops a last partial batch: the fixed shapes a TPU needs."""
-    images, tokens = list(images), np.asarray(tokens, np.int32)
-    k = captions_per_image or 1
-    if k > 1:
-        images, idx = group_by_image(images, k)
-        tokens = tokens[idx]  # (groups, k, T)
-    rows, shape = store.rows(images), store.backbone.feature_shape
-    lengths = (tokens > 0).sum(-1).reshape(len(rows), -1).max(-1)
-    bs = max(batch_size // k, 1)
-    order = batch_order(lengths, bs, shuffle, seed, epoch)
+# %% ../nbs/06_training.ipynb #fea66162
+def _batch_reader(store, fixed_length=None):
+    "The map of `(rows, tokens)` to `(features, tokens)`: features read from `store`, tokens cut to the longest."
+    shape = store.backbone.feature_shape
     def gather(r): return store.read(r).astype(np.float32)
     def load(r, t):
         f = tf.numpy_function(gather, [r], tf.float32)
@@ -176,11 +167,31 @@ def caption_dataset(store, # the `FeatureStore` holding the images
         if fixed_length: return f, t
         n = tf.reduce_max(tf.reduce_sum(tf.cast(t > 0, tf.int32), axis=1))
         return f, t[:, :n]
+    return load
+
+# %% ../nbs/06_training.ipynb #acc25e47
+def caption_dataset(store, # the `FeatureStore` holding the images
+                    images, # the image of each caption
+                    tokens, # padded index sequences `(N, T)`
+                    batch_size=64, shuffle=False, seed=0,
+                    captions_per_image=None, # `k`: batches of `batch_size // k` images, `k` captions each
+                    epoch=0, # with `seed`, decides the shuffled order
+                    fixed_length=None): # pad every batch to this length, drop a last partial batch (a TPU's shapes)
+    "`tf.data` of `(features, tokens (B, T_batch))` for captions of `images`, in the order `batch_order` gives."
+    images, tokens = list(images), np.asarray(tokens, np.int32)
+    k = captions_per_image or 1
+    if k > 1:
+        images, idx = group_by_image(images, k)
+        tokens = tokens[idx]  # (groups, k, T)
+    rows = store.rows(images)
+    lengths = (tokens > 0).sum(-1).reshape(len(rows), -1).max(-1)
+    bs = max(batch_size // k, 1)
+    order = batch_order(lengths, bs, shuffle, seed, epoch)
     if fixed_length:
         pad = [(0, 0)] * (tokens.ndim - 1) + [(0, max(fixed_length - tokens.shape[-1], 0))]
         tokens = np.pad(tokens[..., :fixed_length], pad)
     ds = tf.data.Dataset.from_tensor_slices((rows[order], tokens[order]))
-    ds = ds.batch(bs, drop_remainder=bool(fixed_length)).map(load, num_parallel_calls=tf.data.AUTOTUNE)
+    ds = ds.batch(bs, drop_remainder=bool(fixed_length)).map(_batch_reader(store, fixed_length), num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/06_training.ipynb #661a3437
@@ -203,27 +214,38 @@ class Recipe:
     epochs: int = 20
     patience: int = 3  # epochs without a better validation loss before stopping; 0: never
 
-    def model_config(self, vocab_size):
-        "The arguments of `ShowAttendTell`."
-        keys = ('embed_dim', 'units', 'backbone', 'dropout', 'init_from_mean', 'stateless_gru', 'deep_output',
-                'language_gru', 'location_feedback')
-        return {'vocab_size': vocab_size, **{k: getattr(self, k) for k in keys}}
+# %% ../nbs/06_training.ipynb #2699d77d
+@patch_to(Recipe)
+def model_config(self, vocab_size):
+    "The arguments of `ShowAttendTell`."
+    keys = ('embed_dim', 'units', 'backbone', 'dropout', 'init_from_mean', 'stateless_gru', 'deep_output',
+            'language_gru', 'location_feedback')
+    return {'vocab_size': vocab_size, **{k: getattr(self, k) for k in keys}}
 
-    def model(self, vocab_size): return ShowAttendTell(**self.model_config(vocab_size))
-    def trainer(self, model, **kw):
-        return Trainer(model, learning_rate=self.learning_rate, attention_reg=self.attention_reg,
-                       weight_decay=self.weight_decay, **kw)
-    def but(self, **changes):
-        "This recipe with `changes` (those that are not `None`)."
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+@patch_to(Recipe)
+def model(self, vocab_size): return ShowAttendTell(**self.model_config(vocab_size))
 
-# %% ../nbs/06_training.ipynb #6a34f7f3
+# %% ../nbs/06_training.ipynb #d0d9f64d
+@patch_to(Recipe)
+def trainer(self, model, **kw):
+    return Trainer(model, learning_rate=self.learning_rate, attention_reg=self.attention_reg,
+                   weight_decay=self.weight_decay, **kw)
+
+# %% ../nbs/06_training.ipynb #9ca76a27
+@patch_to(Recipe)
+def but(self, **changes):
+    "This recipe with `changes` (those that are not `None`)."
+    return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+# %% ../nbs/06_training.ipynb #3655603c
 RECIPES = {
     'write-up': Recipe(),
     'flickr8k': Recipe(dropout=0.5, init_from_mean=True, deep_output=True, attention_reg=0.1, epochs=20, patience=3),
     'demo': Recipe(backbone='small_cnn', embed_dim=128, units=128, dropout=0.3, deep_output=True, language_gru=True,
                    weight_decay=0.05, location_feedback=True, epochs=15, patience=3),
 }
+
+# %% ../nbs/06_training.ipynb #6a34f7f3
 MAX_SIZE = 1_000_000  # of sizes, batches and epochs: what a number from a file or a command line may be
 RECIPE_SCHEMA = {f'{f.name}?': (int, float) if f.type == 'float' else {'int': int, 'str': str, 'bool': bool}[f.type]
                  for f in dataclasses.fields(Recipe)}
@@ -255,6 +277,13 @@ def is_chief(strategy):
     r = strategy.cluster_resolver
     return (r.task_type, r.task_id) == _chief_task(r.cluster_spec().as_dict())
 
+# %% ../nbs/06_training.ipynb #28c67ea3
+def _optimizer(learning_rate, clipnorm, weight_decay):
+    "Adam with gradient clipping and optional decoupled weight decay; loss scaling under mixed float16."
+    opt = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm, weight_decay=weight_decay or None)
+    if keras.mixed_precision.global_policy().name == 'mixed_float16': opt = keras.optimizers.LossScaleOptimizer(opt)
+    return opt
+
 # %% ../nbs/06_training.ipynb #a04c2a7c
 class Trainer:
     "Trains a `ShowAttendTell` model: `train_step`, `evaluate`, `fit`; checkpoints that resume."
@@ -271,11 +300,7 @@ class Trainer:
         self.chief = is_chief(self.strategy)
         tpu = isinstance(self.strategy, tf.distribute.TPUStrategy)
         self.static_shapes = tpu if static_shapes is None else static_shapes
-        with self.strategy.scope():
-            opt = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm, weight_decay=weight_decay or None)
-            if keras.mixed_precision.global_policy().name == 'mixed_float16':
-                opt = keras.optimizers.LossScaleOptimizer(opt)
-            self.optimizer = opt
+        with self.strategy.scope(): self.optimizer = _optimizer(learning_rate, clipnorm, weight_decay)
         self.history = {'loss': [], 'val_loss': []}
         self.epoch, self._train = 0, None
 
@@ -298,6 +323,7 @@ def _losses(self, feats, tokens, n_tokens, training, rows=None):
     penalty = tf.where(local > 0, attention_penalty(alphas, targets), 0.0) * (1.0 if rows is None else local / rows)
     return loss, loss + self.attention_reg * penalty
 
+# %% ../nbs/06_training.ipynb #f6260563
 @patch_to(Trainer)
 def _replica_step(self, feats, tokens, n_tokens, rows=None):
     with tf.GradientTape() as tape:
@@ -308,8 +334,6 @@ def _replica_step(self, feats, tokens, n_tokens, rows=None):
     return loss
 
 # %% ../nbs/06_training.ipynb #142f9841
-def _n_tokens(t): return tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
-
 @patch_to(Trainer)
 def _split(self, x, images):
     "Cut a global batch of `images` into one part per replica, whole images each (a last partial batch unevenly)."
@@ -317,6 +341,9 @@ def _split(self, x, images):
     sizes = (images // r + tf.cast(tf.range(r) < images % r, tf.int32)) * (tf.shape(x)[0] // images)
     part = lambda ctx: tf.split(x, sizes, num=r)[ctx.replica_id_in_sync_group]
     return self.strategy.experimental_distribute_values_from_function(part)
+
+# %% ../nbs/06_training.ipynb #589fcc1d
+def _n_tokens(t): return tf.maximum(tf.reduce_sum(tf.cast(t[:, 1:] > 0, tf.float32)), 1.0)
 
 @patch_to(Trainer)
 def _compile(self, feats, tokens):
@@ -334,12 +361,14 @@ def _compile(self, feats, tokens):
     spec = (tf.TensorSpec((None, *feats.shape[1:]), tf.float32), tf.TensorSpec((None, None), tf.int32))
     self._train, self._test = tf.function(train, input_signature=spec), tf.function(test, input_signature=spec)
 
+# %% ../nbs/06_training.ipynb #803a9139
 @patch_to(Trainer)
 def train_step(self, feats, tokens):
     "One optimizer step on a batch; its loss (a float)."
     self._compile(feats, tokens)
     return float(self._train(feats, tokens))
 
+# %% ../nbs/06_training.ipynb #25ecf4dc
 @patch_to(Trainer)
 def evaluate(self, ds):
     "Mean loss over the batches of `ds`, weighted by their real tokens."
@@ -351,7 +380,6 @@ def evaluate(self, ds):
 
 # %% ../nbs/06_training.ipynb #3b37a9df
 STATE_NAME = re.compile(r'state-\d{4,}')
-TRAINER_SCHEMA = {'epoch': int, 'seed': int, 'history': {'loss': [float], 'val_loss': [float], 'stopped?': str}}
 
 @patch_to(Trainer)
 def save_state(self, ckpt):
@@ -382,6 +410,8 @@ def latest_state(ckpt):
     return d
 
 # %% ../nbs/06_training.ipynb #ec0b7dea
+TRAINER_SCHEMA = {'epoch': int, 'seed': int, 'history': {'loss': [float], 'val_loss': [float], 'stopped?': str}}
+
 @patch_to(Trainer)
 def load_state(self, ckpt):
     "Restore the latest full state from `ckpt`; `False` if there is none."
@@ -408,12 +438,14 @@ class WorkerLost(RuntimeError):
 
 LOST = (tf.errors.UnavailableError, tf.errors.DeadlineExceededError, tf.errors.FailedPreconditionError)
 
+# %% ../nbs/06_training.ipynb #f21a917d
 def _why_lost(e):
     "The line of a collective's error that says what failed (a peer's address)."
     lines = [l.strip() for l in e.message.splitlines() if l.strip()]
     said = next((l.split('aborted by:')[-1] for l in lines if 'aborted by:' in l), lines[0] if lines else '')
     return ' '.join(said.split())[:200]
 
+# %% ../nbs/06_training.ipynb #5673fc84
 @patch_to(Trainer)
 def run_epoch(self, ds, desc='', progress=True):
     "One pass of `train_step` over `ds`; the mean loss. Stops at once on a NaN or infinite loss."
@@ -438,6 +470,7 @@ def _reseed(self):
     for i, v in enumerate(gens):
         v.assign(np.array([(self.seed * 1_000_003 + self.epoch * 1_009 + i) % 2**31, 0], v.dtype))
 
+# %% ../nbs/06_training.ipynb #231466be
 @patch_to(Trainer)
 def _end_epoch(self, loss, val, ckpt, progress):
     "Record the epoch; save the best weights and the state. True when the validation loss is the best so far."
@@ -451,12 +484,14 @@ def _end_epoch(self, loss, val, ckpt, progress):
         atomic_write(ckpt/'history.json', json.dumps(self.history))
     return best
 
+# %% ../nbs/06_training.ipynb #0ad1e7d0
 @patch_to(Trainer)
 def _where_to_resume(self, ckpt):
     "After a lost worker: where the state to resume from is."
     if ckpt is None or not self.epoch: return '; no epoch had ended: start every worker again'
     return f'; the state after epoch {self.epoch} is in {ckpt}: resume from it on every worker'
 
+# %% ../nbs/06_training.ipynb #f1e15db2
 @patch_to(Trainer)
 def _same_epoch_everywhere(self):
     "Across processes, every replica must start from the same epoch: they all read the chief's checkpoints."
@@ -469,6 +504,7 @@ def _same_epoch_everywhere(self):
         raise InputError(f"this worker starts after epoch {self.epoch} and others do not: every worker must read the "
                          "chief's checkpoints (a shared folder)")
 
+# %% ../nbs/06_training.ipynb #3bf43e5b
 @patch_to(Trainer)
 def _stop(self, msg, ckpt):
     "Stop on a non-finite loss: say so, and put back the best weights."
@@ -486,7 +522,8 @@ def fit(self, train, # a dataset, or a function `epoch → dataset` (as `Prepare
         epochs=5, # train up to this epoch
         ckpt_dir=None, # where the best weights and the latest state go
         patience=None, # stop after this many epochs without a better validation loss
-        progress=True, resume=False): # resume: continue from the latest state in `ckpt_dir`
+        progress=True, resume=False, # resume: continue from the latest state in `ckpt_dir`
+        after_epoch=None): # called with the epoch's number after each epoch (to look at the model as it learns)
     "Train up to epoch `epochs`; returns the history."
     ckpt = Path(ckpt_dir) if ckpt_dir else None
     self.history.pop('stopped', None)  # a run that stopped once may go on
@@ -505,71 +542,10 @@ def fit(self, train, # a dataset, or a function `epoch → dataset` (as `Prepare
         except WorkerLost as e: raise WorkerLost(f'{e}{self._where_to_resume(ckpt)}') from None
         val = self.evaluate(val_ds) if val_ds is not None else loss
         since_best = 0 if self._end_epoch(loss, val, ckpt, progress) else since_best + 1
+        if after_epoch: after_epoch(self.epoch)
     if patience and since_best >= patience and progress:
         print(f'validation loss has not improved for {patience} epochs: stopped')
     return self.history
-
-# %% ../nbs/06_training.ipynb #8c7ffad0
-def use_mixed_precision(enable=True, gpu=None):
-    "Set Keras' global dtype policy: mixed float16 on a GPU (`gpu=None`: if there is one), mixed bfloat16 elsewhere."
-    if gpu is None: gpu = bool(tf.config.list_physical_devices('GPU'))
-    if not enable: policy = 'float32'
-    else: policy = 'mixed_float16' if gpu else 'mixed_bfloat16'
-    keras.mixed_precision.set_global_policy(policy)
-    return policy
-
-# %% ../nbs/06_training.ipynb #c4a86b47
-CLUSTER_TIMEOUT = 300  # seconds a worker waits for the others to join (ICA_CLUSTER_TIMEOUT overrides it)
-TF_CONFIG_SCHEMA = {'cluster': {str: [str]}, 'task': {'type': str, 'index': int}}
-
-def cluster_spec(environ=None):
-    "The cluster `TF_CONFIG` describes and this process's task in it, checked; `None` without a cluster of two or more."
-    raw = (os.environ if environ is None else environ).get('TF_CONFIG', '')
-    if not raw.strip(): return None
-    cfg = parse_json(raw.encode(), 'TF_CONFIG', TF_CONFIG_SCHEMA)
-    jobs, kind, i = cfg['cluster'], cfg['task']['type'], cfg['task']['index']
-    if other := sorted(set(jobs) - {'chief', 'worker'}):  # the jobs MultiWorkerMirroredStrategy knows
-        raise InputError(f'TF_CONFIG: cluster has a {other[0]!r} job; training here takes chief and worker tasks only')
-    if len(jobs.get('chief', [])) > 1: raise InputError('TF_CONFIG: cluster has more than one chief')
-    if not 0 <= i < len(jobs.get(kind, [])):
-        have = ', '.join(f'{len(v)} {k}' for k, v in jobs.items()) or 'no tasks'
-        raise InputError(f'TF_CONFIG: task {kind} {i} is not in its cluster ({have})')
-    if sum(map(len, jobs.values())) < 2: return None
-    return {'jobs': jobs, 'type': kind, 'index': i, 'chief': (kind, i) == _chief_task(jobs)}
-
-# %% ../nbs/06_training.ipynb #876ec640
-@contextlib.contextmanager
-def _watchdog(seconds, message):
-    "Kill this process, saying `message`, if the block has not ended after `seconds`."
-    code = ('import os, select, signal, sys\n'
-            'if not select.select([sys.stdin], [], [], float(sys.argv[2]))[0]:\n'
-            '    sys.stderr.write(sys.argv[3] + "\\n"); os.kill(int(sys.argv[1]), signal.SIGKILL)')
-    dog = subprocess.Popen([sys.executable, '-c', code, str(os.getpid()), str(seconds), message], stdin=subprocess.PIPE)
-    try: yield
-    finally: dog.stdin.close(); dog.wait()
-
-def _cluster_timeout():
-    raw = os.environ.get('ICA_CLUSTER_TIMEOUT', str(CLUSTER_TIMEOUT))
-    try: t = float(raw)
-    except ValueError: t = math.nan
-    if not 0 < t < 1e6: raise InputError(f'ICA_CLUSTER_TIMEOUT must be a number of seconds, not {raw[:40]!r}')
-    return t
-
-def multi_worker_strategy(spec=None): # `cluster_spec()`'s answer, when the caller has it already
-    "A `MultiWorkerMirroredStrategy` over the cluster of `TF_CONFIG`, or `None` without one. Call it first."
-    spec = spec or cluster_spec()
-    if spec is None: return None
-    timeout, where = _cluster_timeout(), ', '.join(a for v in spec['jobs'].values() for a in v)
-    late = f'TF_CONFIG: the cluster ({where}) did not come up within {timeout:g} s; start every worker, each with its own index'
-    try:
-        with _watchdog(timeout, late): return tf.distribute.MultiWorkerMirroredStrategy()
-    except tf.errors.OpError as e:  # an address TensorFlow cannot use, a port already taken
-        taken = ' (is its port in use?)' if 'gRPC server' in e.message else ''
-        raise InputError(f'TF_CONFIG: {" ".join(e.message.split())[:200]}{taken}') from None
-    except RuntimeError as e:
-        if 'startup' not in str(e): raise
-        raise InputError('TF_CONFIG: a worker must join its cluster before TensorFlow runs anything; '
-                         'start a fresh process') from None
 
 # %% ../nbs/06_training.ipynb #8f13a6b8
 def plot_history(history, ax=None):
