@@ -33,7 +33,8 @@ def reqs(key):
     return out
 
 requirements = reqs('requirements') + reqs('pip_requirements')
-dev_requirements = reqs('dev_requirements')
+serve_requirements = reqs('serve_requirements')  # ica serve
+dev_requirements = reqs('dev_requirements') + serve_requirements  # the tests serve too
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 
@@ -51,7 +52,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg['lib_path']: ['resources/*']},
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'serve': serve_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf8').read(),
     long_description_content_type='text/markdown',

@@ -7,6 +7,8 @@
 - no picture is blank or nearly one colour;
 - no output shows an empty caption (`''` in a list, `text=''`, an empty cell of a table's caption column);
 - no attention map (`plot_attention`'s grid of panels) has all its panels alike, as uniform attention draws them;
+- pictures inside HTML outputs (an explorer's static picture) pass the same checks, and no attention explorer
+  shows an empty caption or the same attention for every word;
 - nbs/ is under 8 MB.
 
 The outputs come from `python .ci/run_notebooks.py --write`.
@@ -126,6 +128,28 @@ def empty_caption(output):
     return None
 
 
+DATA_URI = re.compile(r'src="data:image/(?:png|jpeg);base64,([A-Za-z0-9+/=]+)"')
+EXPLORER = re.compile(r'<script type="application/json" data-ica="[^"]+">(.*?)</script>', re.S)
+
+
+def html_pictures(text):
+    "The pixels of each `data:` image inside an HTML output."
+    return [png_pixels(m.group(1)) for m in DATA_URI.finditer(text)]
+
+
+def explorer_problem(text):
+    "Why an attention explorer in an HTML output shows nothing: a beam with no words, or every word's attention alike."
+    import numpy as np
+    for m in EXPLORER.finditer(text):
+        state = json.loads(m.group(1))
+        for item in state.get('items', [state]):
+            for b in item['beams']:
+                if not b['words']: return f'an explorer of {item.get("name") or "an image"} shows an empty caption'
+                att = np.frombuffer(base64.b64decode(b['att']), np.uint8).reshape(len(b['words']), -1)
+                if len(att) > 1 and (att == att[0]).all(): return f'an explorer shows the same attention for every word'
+    return None
+
+
 def stops_for_data(cell):
     "Whether a cell stopped Run all on purpose, for a missing dataset."
     return any(o.get('output_type') == 'error' and o.get('ename') == STOP for o in cell.get('outputs', []))
@@ -152,6 +176,10 @@ def notebook_problems(name, nb):
             if png := o.get('data', {}).get('image/png'):
                 px = png_pixels(png)
                 if why := blank_picture(px) or alike_panels(px): out.append(f'{where}: {why}')
+            if text := ''.join(o.get('data', {}).get('text/html', '')):
+                for px in html_pictures(text):
+                    if why := blank_picture(px) or alike_panels(px): out.append(f'{where}: {why}')
+                if why := explorer_problem(text): out.append(f'{where}: {why}')
     return out
 
 
@@ -215,6 +243,16 @@ def self_test():
     }
     results = [(n, blank_picture(px) or alike_panels(px), bad) for n, (px, bad) in pictures.items()]
     results += [(n, empty_caption(o), bad) for n, (o, bad) in outputs.items()]
+    from image_caption_attention.explorer import show_attention
+    from image_caption_attention.inference import Caption
+    photo = np.random.default_rng(1).integers(0, 255, (64, 64, 3)).astype(np.uint8)
+    explorer = lambda words, att: show_attention(photo, Caption(' '.join(words), words, att, 0.0, np.ones(len(words))))._repr_html_()
+    explorers = {  # name: (html, should fail)
+        'an explorer, varied attention': (explorer(['a', 'dog'], peaks[:2]), False),
+        'an explorer, no words': (explorer([], np.zeros((0, 8, 8))), True),
+        'an explorer, the same attention for every word': (explorer(['a', 'dog'], np.repeat(peaks[:1], 2, 0)), True),
+    }
+    results += [(n, explorer_problem(h), bad) for n, (h, bad) in explorers.items()]
     results += [(n, '; '.join(notebook_problems('nb', nb)), bad) for n, (nb, bad) in notebooks.items()]
     wrong = 0
     for name, why, bad in results:

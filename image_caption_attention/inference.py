@@ -55,40 +55,40 @@ def next_words(model, tok, h, enc, keys, done, kk):
 
 # %% ../nbs/08_inference.ipynb #0f9e825d
 def keep_best(logp, c_lp, c_word):
-    "The `k` best of the `k × kk` extensions of beams `logp (B, k)`: their log-probabilities, source beams and words."
+    "The `k` best of the `k × kk` extensions of beams `logp (B, k)`: log-probabilities, source beams, words, and the words' own log-probabilities."
     B, k, kk = ops.shape(logp)[0], logp.shape[1], c_lp.shape[-1]
     total = logp[..., None] + ops.reshape(c_lp, (B, k, kk))
     logp, idx = ops.top_k(ops.reshape(total, (B, k * kk)), k)
-    word = ops.take_along_axis(ops.reshape(c_word, (B, k * kk)), idx, axis=1)
-    return logp, idx // kk, ops.cast(word, 'int32')
+    word, word_lp = [ops.take_along_axis(ops.reshape(x, (B, k * kk)), idx, axis=1) for x in (c_word, c_lp)]
+    return logp, idx // kk, ops.cast(word, 'int32'), word_lp
 
 # %% ../nbs/08_inference.ipynb #b9b86f36
 def start_beams(h, start, B, k, max_len, L):
-    "The loop's first carry `(h, tok, logp, seqs, alphas, done, lens)`: the `k` beams of each image start as one."
+    "The loop's first carry `(h, tok, logp, seqs, alphas, word_lps, done, lens)`: the `k` beams of each image start as one."
     first = ops.tile(ops.convert_to_tensor([[0.0] + [NEG_INF] * (k - 1)]), (B, 1))
     return (h, ops.full((B * k,), start, 'int32'), first, ops.zeros((B, k, max_len), 'int32'),
-            ops.zeros((B, k, max_len, L)), ops.zeros((B, k), 'bool'), ops.zeros((B, k)))
+            ops.zeros((B, k, max_len, L)), ops.zeros((B, k, max_len)), ops.zeros((B, k), 'bool'), ops.zeros((B, k)))
 
 # %% ../nbs/08_inference.ipynb #974bde14
-def add_word(t, word, a, seqs, alphas, done, lens):
-    "`(seqs, alphas, lens)` with step `t`'s words `(B, k)` and attention written in; a finished beam's length stays."
+def add_word(t, word, word_lp, a, seqs, alphas, word_lps, done, lens):
+    "`(seqs, alphas, word_lps, lens)` with step `t`'s words `(B, k)`, their log-probabilities and attention written in; a finished beam's length stays."
     hot = ops.one_hot(t, seqs.shape[-1])
     return (seqs + word[..., None] * ops.cast(hot, 'int32'), alphas + a[:, :, None, :] * hot[:, None],
-            lens + 1.0 - ops.cast(done, 'float32'))
+            word_lps + word_lp[..., None] * hot, lens + 1.0 - ops.cast(done, 'float32'))
 
 # %% ../nbs/08_inference.ipynb #10466ff0
 def beam_step(model, enc, keys, end, k, t, carry):
-    "The loop's carry `(h, tok, logp, seqs, alphas, done, lens)` one word further, at step `t`, with `k` beams."
-    h, tok, logp, seqs, alphas, done, lens = carry
+    "The loop's carry `(h, tok, logp, seqs, alphas, word_lps, done, lens)` one word further, at step `t`, with `k` beams."
+    h, tok, logp, seqs, alphas, word_lps, done, lens = carry
     B, L, S = ops.shape(logp)[0], enc.shape[1], model.state_size
     c_lp, c_word, h, a = next_words(model, tok, h, enc, keys, done, min(k, model.cfg['vocab_size']))
-    logp, src, word = keep_best(logp, c_lp, c_word)
+    logp, src, word, word_lp = keep_best(logp, c_lp, c_word)
     a = ops.reshape(a, (B, k, L))
     if k > 1:  # greedy keeps its one beam
         h = ops.reshape(pick_beams(ops.reshape(h, (B, k, S)), src), (B * k, S))
-        a, seqs, alphas, done, lens = [pick_beams(x, src) for x in (a, seqs, alphas, done, lens)]
-    seqs, alphas, lens = add_word(t, word, a, seqs, alphas, done, lens)
-    return h, ops.reshape(word, (B * k,)), logp, seqs, alphas, ops.logical_or(done, word == end), lens
+        a, seqs, alphas, word_lps, done, lens = [pick_beams(x, src) for x in (a, seqs, alphas, word_lps, done, lens)]
+    seqs, alphas, word_lps, lens = add_word(t, word, word_lp, a, seqs, alphas, word_lps, done, lens)
+    return h, ops.reshape(word, (B * k,)), logp, seqs, alphas, word_lps, ops.logical_or(done, word == end), lens
 
 # %% ../nbs/08_inference.ipynb #cc033063
 def beam_search(model, # a `ShowAttendTell`
@@ -97,15 +97,15 @@ def beam_search(model, # a `ShowAttendTell`
                 max_len=MAX_LEN, # most words per caption
                 beam=DEFAULT_BEAM, # hypotheses kept per image (1: greedy)
                 length_penalty=LENGTH_PENALTY): # the score is log p / length ** length_penalty
-    "Decode a batch: `(tokens (B, max_len), attention (B, max_len, L), scores (B,))`; tokens after `<end>` are 0."
+    "Every beam, best first: `(tokens (B, k, max_len), attention (B, k, max_len, L), scores (B, k), word log-probs (B, k, max_len))`; tokens after `<end>` are 0."
     enc, keys, h = model.encode(features)
     B, L, k = ops.shape(enc)[0], enc.shape[1], beam
     enc, keys, h = [ops.repeat(x, k, axis=0) for x in (enc, keys, h)]  # (B*k, ...)
     step = lambda t, carry: beam_step(model, enc, keys, end, k, t, carry)
-    _, _, logp, seqs, alphas, _, lens = ops.fori_loop(0, max_len, step, start_beams(h, start, B, k, max_len, L))
+    _, _, logp, seqs, alphas, word_lps, _, lens = ops.fori_loop(0, max_len, step, start_beams(h, start, B, k, max_len, L))
     score = logp / ops.power(ops.maximum(lens, 1.0), length_penalty)
-    best = ops.broadcast_to(ops.argmax(score, axis=1)[:, None], (B, k))
-    return [pick_beams(x, best)[:, 0] for x in (seqs, alphas, score)]
+    order = ops.top_k(score, k)[1]  # best first; ties to the lower beam, as argmax
+    return [pick_beams(x, order) for x in (seqs, alphas, score, word_lps)]
 
 # %% ../nbs/08_inference.ipynb #cee2ca54
 def label(image, i=None):
@@ -150,6 +150,8 @@ class Caption:
     words: list
     attention: np.ndarray  # (len(words), grid, grid)
     score: float
+    probs: np.ndarray = None  # (len(words),): each word's probability where it was said
+    alternatives: list = dataclasses.field(default_factory=list)  # the beam's other captions, best first
 
 # %% ../nbs/08_inference.ipynb #01bb3ffc
 class Captioner:
@@ -166,7 +168,7 @@ class Captioner:
 # %% ../nbs/08_inference.ipynb #c8a08b79
 @patch_to(Captioner)
 def decode(self, features, beam=GREEDY, length_penalty=LENGTH_PENALTY):
-    "Token ids, attention and scores for a batch of features (compiled once per beam width)."
+    "`beam_search`'s every beam, best first, for a batch of features (compiled once per beam width)."
     if isinstance(beam, bool) or not isinstance(beam, (int, np.integer)) or not 1 <= beam <= len(self.vocab):
         raise ValueError(f'beam must be an integer from 1 to the vocabulary size ({len(self.vocab)}), not {beam!r}')
     key = (int(beam), float(length_penalty))
@@ -183,10 +185,18 @@ def _check_batch(batch_size):
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f'batch_size must be an integer ≥ 1, not {batch_size!r}')
 
+# %% ../nbs/08_inference.ipynb #62f8330a
+@patch_to(Captioner)
+def _to_caption(self, tokens, attention, score, word_lp):
+    "The `Caption` of one beam's tokens `(max_len,)`, attention `(max_len, L)`, score and word log-probabilities."
+    words = self.vocab.decode(tokens)
+    n, side = len(words), int(round(math.sqrt(attention.shape[-1])))
+    return Caption(' '.join(words), words, attention[:n].reshape(n, side, side), float(score), np.exp(word_lp[:n]))
+
 # %% ../nbs/08_inference.ipynb #07dc4a1c
 @patch_to(Captioner)
-def caption_features(self, features, beam=GREEDY, batch_size=64):
-    "Captions for precomputed features `(N, *feature_shape)`."
+def caption_features(self, features, beam=GREEDY, batch_size=64, alternatives=False):
+    "Captions for precomputed features `(N, *feature_shape)`; with `alternatives`, each holds the beam's others."
     features = np.asarray(features)
     if features.shape[1:] != self.backbone.feature_shape:
         want = self.backbone.feature_shape
@@ -194,11 +204,9 @@ def caption_features(self, features, beam=GREEDY, batch_size=64):
     _check_batch(batch_size)
     out = []
     for i in range(0, len(features), batch_size):
-        toks, att, sc = self.decode(np.asarray(features[i:i + batch_size], np.float32), beam)
-        for t, a, s in zip(toks, att, sc):
-            words = self.vocab.decode(t)
-            side = int(round(math.sqrt(a.shape[-1])))
-            out.append(Caption(' '.join(words), words, a[:len(words)].reshape(len(words), side, side), float(s)))
+        for beams in zip(*self.decode(np.asarray(features[i:i + batch_size], np.float32), beam)):
+            caps = [self._to_caption(*b) for b in zip(*beams)][:beam if alternatives else 1]
+            out.append(dataclasses.replace(caps[0], alternatives=caps[1:]))
     return out
 
 # %% ../nbs/08_inference.ipynb #107718d8
@@ -219,23 +227,23 @@ def _load_all(images, size):
 
 # %% ../nbs/08_inference.ipynb #1dbb5dd5
 @patch_to(Captioner)
-def _caption_pixels(self, pixels, beam, batch_size):
+def _caption_pixels(self, pixels, beam, batch_size, alternatives=False):
     "`{index: Caption}` of the images `{index: pixels}`."
     ok = np.stack(list(pixels.values()))
     feats = np.concatenate([self.extractor(ok[i:i + batch_size]).numpy() for i in range(0, len(ok), batch_size)])
-    return dict(zip(pixels, self.caption_features(feats, beam, batch_size)))
+    return dict(zip(pixels, self.caption_features(feats, beam, batch_size, alternatives)))
 
 # %% ../nbs/08_inference.ipynb #e1a4ff63
 @patch_to(Captioner)
-def caption(self, images, beam=DEFAULT_BEAM, batch_size=32, skipped=None):
-    "Caption one image, or each image of a list (with `None` for one that cannot be used)."
+def caption(self, images, beam=DEFAULT_BEAM, batch_size=32, skipped=None, alternatives=False):
+    "Caption one image, or each image of a list (`None` for one that cannot be used); `alternatives`: keep the beam's others."
     _check_batch(batch_size)
     if skipped is not None and not isinstance(skipped, dict):
         raise TypeError(f'skipped must be a dict, not {type(skipped).__name__}')
     if _single(images):
         px, why = load_image(images, self.backbone.image_size)
         if why: raise InputError(f'{label(images)}: {why}')
-        return self.caption([px], beam, batch_size)[0]
+        return self.caption([px], beam, batch_size, alternatives=alternatives)[0]
     if isinstance(images, (dict, set)) or not hasattr(images, '__iter__'):
         raise TypeError(f'caption() takes an image (a path, a PIL image, an array) or a list of them, '
                         f'not {type(images).__name__}')
@@ -245,7 +253,7 @@ def caption(self, images, beam=DEFAULT_BEAM, batch_size=32, skipped=None):
         said = '; '.join(f'{label(images[i], i)}: {why}' for i, why in problems.items())
         print(f'{len(problems)} image(s) skipped: {said}', file=sys.stderr)
     if skipped is not None: skipped.update(problems)
-    caps = self._caption_pixels(pixels, beam, batch_size) if pixels else {}
+    caps = self._caption_pixels(pixels, beam, batch_size, alternatives) if pixels else {}
     return [caps.get(i) for i in range(len(images))]
 
 # %% ../nbs/08_inference.ipynb #a9433a74
