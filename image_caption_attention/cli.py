@@ -441,9 +441,10 @@ def _demo(a):
 ESCAPES = str.maketrans({'\t': '\\t', '\n': '\\n', '\r': '\\r'})  # a line per image, whatever its name
 
 def _caption(a):
+    from image_caption_attention.explorer import display_name
     res = run_caption(a.images, a.model, a.beam, a.attention_out, a.force, a.html)
     for p, c in res:
-        if c is not None: print(f'{str(p).translate(ESCAPES)}\t{c.text}')
+        if c is not None: print(f'{display_name(p).translate(ESCAPES)}\t{c.text}')
     return 0 if all(c is not None for _, c in res) else 1
 
 # %% ../nbs/12_cli.ipynb #4dceda9e

@@ -109,7 +109,7 @@ class FeatureExtractor:
         self.backbone = b = get_backbone(backbone)
         self.cnn = _pretrained_cnn(b, weights) if b.pretrained else None
         self.preprocess = getattr(keras.applications, b.module).preprocess_input if b.pretrained else None
-        self._fn = tf.function(self._extract)
+        self._fn = tf.function(self._extract, autograph=False)
 
     def _extract(self, images):
         if self.cnn is None: return tf.cast(images, tf.float32) / 255.0

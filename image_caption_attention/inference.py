@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_inference.ipynb #13d21bbe
 from __future__ import annotations
-import dataclasses, json, math, os, shutil, sys
+import dataclasses, io, json, math, os, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -22,10 +22,10 @@ from .model import build_model, check_model_config, load_weights
 from .training import check_recipe
 
 # %% auto #0
-__all__ = ['DEFAULT_BEAM', 'GREEDY', 'MAX_LEN', 'LENGTH_PENALTY', 'NEG_INF', 'MODEL_FILES', 'FORMAT', 'MAX_DECODE_LEN',
-           'CONFIG_SCHEMA', 'MAP_SIDE', 'pick_beams', 'next_words', 'keep_best', 'start_beams', 'add_word', 'beam_step',
-           'beam_search', 'label', 'load_image', 'load_images', 'Caption', 'Captioner', 'check_save_target',
-           'model_file', 'plot_attention']
+__all__ = ['DEFAULT_BEAM', 'GREEDY', 'MAX_LEN', 'LENGTH_PENALTY', 'NEG_INF', 'PIL_FORMATS', 'MODEL_FILES', 'FORMAT',
+           'MAX_DECODE_LEN', 'CONFIG_SCHEMA', 'MAP_SIDE', 'pick_beams', 'next_words', 'keep_best', 'start_beams',
+           'add_word', 'beam_step', 'beam_search', 'label', 'decode_file_bytes', 'load_image', 'load_images', 'Caption',
+           'Captioner', 'check_save_target', 'model_file', 'plot_attention']
 
 # %% ../nbs/08_inference.ipynb #3fddfb7e
 DEFAULT_BEAM = 3  # hypotheses kept per image for a user's captions (`beam_search`, `Captioner.caption`)
@@ -113,6 +113,16 @@ def label(image, i=None):
     if isinstance(image, (str, Path)): return str(image)
     return 'the image' if i is None else f'image {i}'
 
+# %% ../nbs/08_inference.ipynb #78881c39
+PIL_FORMATS = ('GIF', 'BMP')  # TensorFlow decodes a GIF at its largest frame's size, a palette BMP as grey
+
+def decode_file_bytes(data, size, fmt):
+    "Pixels `(size, size, 3)` float32 in 0–255 of an image file's bytes, of format `fmt` (PIL's name for it)."
+    if fmt in PIL_FORMATS:
+        with Image.open(io.BytesIO(data)) as im: px = np.asarray(im.convert('RGB'))  # the first frame, at the header's size
+        return np.asarray(resize_image(px, size))
+    return np.asarray(decode_image(tf.constant(data), size))
+
 # %% ../nbs/08_inference.ipynb #f09b8101
 def load_image(image, size):
     "`(pixels (size, size, 3) float32 in 0–255, None)`, or `(None, why it cannot be used)`."
@@ -123,8 +133,11 @@ def load_image(image, size):
         except (OSError, RuntimeError): folder = Path(os.path.abspath(image)).parent
         why = image_problem(image, folder)
         if why: return None, why
-        try: return np.asarray(decode_image(tf.io.read_file(str(image)), size)), None
-        except tf.errors.OpError: return None, 'could not be decoded'
+        try:
+            data = Path(image).read_bytes()  # not by name in TensorFlow, which cannot take every name a file has
+            with Image.open(io.BytesIO(data)) as im: fmt = im.format
+            return decode_file_bytes(data, size, fmt), None
+        except (tf.errors.OpError, OSError, ValueError): return None, 'could not be decoded'
     if isinstance(image, Image.Image):
         if image.width * image.height > MAX_PIXELS: return None, f'{image.width}×{image.height} pixels, over the limit'
         try: image = np.asarray(image.convert('RGB'))
@@ -175,7 +188,7 @@ def decode(self, features, beam=GREEDY, length_penalty=LENGTH_PENALTY):
     if key not in self._decoders:
         spec = [tf.TensorSpec((None, *self.backbone.feature_shape), tf.float32)]
         self._decoders[key] = tf.function(lambda f: beam_search(
-            self.model, f, self.vocab.start, self.vocab.end, self.max_len, *key), input_signature=spec)
+            self.model, f, self.vocab.start, self.vocab.end, self.max_len, *key), input_signature=spec, autograph=False)
     return [ops.convert_to_numpy(x) for x in self._decoders[key](tf.convert_to_tensor(features, tf.float32))]
 
 trace_once_per_object('decode.<locals>')  # one decoder per captioner and beam width
