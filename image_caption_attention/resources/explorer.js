@@ -2,7 +2,8 @@
 // Everything a caption or a file name holds is shown as text (textContent), never parsed as HTML.
 (function () {
   'use strict';
-  if (window.ICA && window.ICA.version === 1) return;
+  const VERSION = 2;
+  if (window.ICA && window.ICA.version >= VERSION) return;
   // matplotlib's inferno in 17 stops, as plot_attention draws attention
   const INFERNO = '000004,0b0724,210c4a,3d0965,57106e,71196e,8a226a,a32c61,bc3754,d24644,e45a31,f1731d,f98e09,fcac11,f9cb35,f2ea69,fcffa4'
     .split(',').map(h => [0, 2, 4].map(i => parseInt(h.slice(i, i + 2), 16)));
@@ -106,16 +107,18 @@
       const n = item.beams[beam].words.length;
       if (!n || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
       e.preventDefault();
-      pinned = (shown + (e.key === 'ArrowRight' ? 1 : n - 1)) % n;
+      pinned = (pinned + (e.key === 'ArrowRight' ? 1 : n - 1)) % n;
       draw(pinned);
     });
-    img.onload = () => {  // drawn at SIDE pixels on its longer side, up or down, so the heat is as sharp as the screen
-      const scale = SIDE / Math.max(img.naturalWidth, img.naturalHeight, 1);
-      canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
-      canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+    img.onload = () => {  // SIDE pixels on its longer side, up or down, and the heat drawn at the screen's own resolution
+      const scale = SIDE / Math.max(img.naturalWidth, img.naturalHeight, 1), dpr = Math.min(window.devicePixelRatio || 1, 2);
+      const w = Math.max(1, Math.round(img.naturalWidth * scale)), h = Math.max(1, Math.round(img.naturalHeight * scale));
+      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+      canvas.style.width = w + 'px'; canvas.style.height = h + 'px';
       ready = true; draw(shown);
       canvas.dataset.ready = '1';  // for the tests: the image is drawn
     };
+    img.onerror = () => { info.textContent = 'the image could not be shown'; canvas.dataset.ready = 'failed'; };
     img.src = item.image;
     setBeam(0);
     return {draw, setBeam, canvas, words};
@@ -135,13 +138,14 @@
     dialog.append(panel); dialog.hidden = true;
     root.replaceChildren(head);
     if (data.upload) root.append(uploader());
-    root.append(status, grid, more, dialog);
+    root.append(status);
     if (data.skipped && data.skipped.length) root.append(skippedList(data.skipped));
+    root.append(grid, more, dialog);
 
     function card(item) {
       const c = el('button', 'ica-card'), im = el('img');
       im.alt = item.name; im.src = item.image; im.loading = 'lazy';
-      c.append(im, el('div', 'ica-cap', item.beams[0].words.join(' ')), el('div', 'ica-file', item.name));
+      c.append(im, el('div', 'ica-cap', item.beams[0].words.join(' ') || '(an empty caption)'), el('div', 'ica-file', item.name));
       c.addEventListener('click', () => open(item));
       return c;
     }
@@ -150,6 +154,9 @@
       grid.append(...part.map(card));
       next += part.length;
       if (window.icaFirstRender === undefined && part.length) window.icaFirstRender = performance.now();
+      requestAnimationFrame(() => {  // the observer calls back only on a change: fill a tall screen here
+        if (next < shown.length && more.getBoundingClientRect().top < window.innerHeight + 600) renderMore();
+      });
     }
     function reset() {
       const terms = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -177,17 +184,20 @@
       const zone = el('label', 'ica-drop'), input = el('input');
       input.type = 'file'; input.accept = 'image/*'; input.multiple = true;
       zone.append(el('span', '', 'drop images here, or click to choose'), input);
-      input.addEventListener('change', () => { [...input.files].forEach(send); input.value = ''; });
-      zone.addEventListener('dragover', e => { e.preventDefault(); zone.classList.add('ica-over'); });
+      input.addEventListener('change', () => { sendAll([...input.files]); input.value = ''; });
+      zone.addEventListener('dragover', () => zone.classList.add('ica-over'));
       zone.addEventListener('dragleave', () => zone.classList.remove('ica-over'));
-      zone.addEventListener('drop', e => { e.preventDefault(); zone.classList.remove('ica-over'); [...e.dataTransfer.files].forEach(send); });
+      window.addEventListener('dragover', e => e.preventDefault());  // a drop anywhere is an upload, not a navigation
+      window.addEventListener('drop', e => { e.preventDefault(); zone.classList.remove('ica-over'); sendAll([...e.dataTransfer.files]); });
       return zone;
     }
+    async function sendAll(files) { for (const f of files) await send(f); }  // one after another: one status line
     async function send(file) {
-      status.textContent = `captioning ${file.name}…`;
+      status.textContent = `captioning ${file.name}…`; status.classList.remove('ica-error');
       try {
         const r = await fetch('caption', {method: 'POST', body: file, headers: {'Content-Type': file.type || 'application/octet-stream'}});
-        const res = await r.json();
+        const json = (r.headers.get('content-type') || '').includes('json');
+        const res = json ? await r.json() : {error: `${r.status} ${r.statusText}`};
         if (!r.ok) { status.textContent = `${file.name}: ${res.error}`; status.classList.add('ica-error'); return; }
         const item = {name: file.name, image: URL.createObjectURL(file), grid: res.grid,
                       beams: res.captions.map(c => ({words: c.words, probs: c.probs, score: c.score, att: c.attention}))};
@@ -210,13 +220,15 @@
     document.querySelectorAll('script[type="application/json"][data-ica]').forEach(s => {
       if (s.dataset.done) return;
       s.dataset.done = '1';
-      const root = s.parentNode, data = JSON.parse(s.textContent);
-      const live = root.querySelector('.ica-live'), still = root.querySelector('.ica-still');
-      if (still) still.hidden = true;
-      live.hidden = false;
-      if (data.items) report(live, data); else explorer(live, data);
+      const root = s.parentNode, live = root.querySelector('.ica-live'), still = root.querySelector('.ica-still');
+      try {
+        const data = JSON.parse(s.textContent);
+        live.hidden = false;
+        if (data.items) report(live, data); else explorer(live, data);
+        if (still) still.hidden = true;
+      } catch (err) { live.hidden = true; console.error('image_caption_attention:', err); }  // the still picture stays
     });
   }
-  window.ICA = {version: 1, explorer, report, start};
+  window.ICA = {version: VERSION, explorer, report, start};
 })();
 window.ICA.start();
