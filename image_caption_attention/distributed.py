@@ -4,14 +4,14 @@
 
 # %% ../nbs/07_distributed.ipynb #27837b08
 from __future__ import annotations
-import contextlib, math, os, subprocess, sys
+import contextlib, math, os, re, subprocess, sys
 import tensorflow as tf
 import keras
 from .files import InputError, parse_json
 from .training import _chief_task
 
 # %% auto #0
-__all__ = ['TF_CONFIG_SCHEMA', 'CLUSTER_TIMEOUT', 'use_mixed_precision', 'cluster_spec', 'multi_worker_strategy']
+__all__ = ['TF_CONFIG_SCHEMA', 'CLUSTER_TIMEOUT', 'use_mixed_precision', 'check_address', 'cluster_spec', 'multi_worker_strategy']
 
 # %% ../nbs/07_distributed.ipynb #8c7ffad0
 def use_mixed_precision(enable=True, gpu=None):
@@ -22,8 +22,27 @@ def use_mixed_precision(enable=True, gpu=None):
     keras.mixed_precision.set_global_policy(policy)
     return policy
 
-# %% ../nbs/07_distributed.ipynb #c4a86b47
+# %% ../nbs/07_distributed.ipynb #a0323a1d
 TF_CONFIG_SCHEMA = {'cluster': {str: [str]}, 'task': {'type': str, 'index': int}}
+_HOST = re.compile(r'\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?')  # [IPv6], IPv4 or a host name
+
+def check_address(address, where):
+    "`address` if it is `host:port` with a port in 1–65535; else a one-line `InputError` naming `where`."
+    host, _, port = address.rpartition(':')
+    if not _HOST.fullmatch(host): raise InputError(f'{where}: {address[:60]!r} is not a host:port address')
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise InputError(f'{where}: {address[:60]!r} needs a port from 1 to 65535 after its last ":"')
+    return address
+
+# %% ../nbs/07_distributed.ipynb #c4a86b47
+def _check_cluster(jobs):
+    "Every task's address valid, and no address given twice."
+    seen = {}
+    for job, addresses in jobs.items():
+        for i, a in enumerate(addresses):
+            where = f'TF_CONFIG: cluster.{job}[{i}]'
+            if check_address(a, where) in seen: raise InputError(f'{where}: {a!r} is also {seen[a]}\'s address')
+            seen[a] = f'{job}[{i}]'
 
 def cluster_spec(environ=None):
     "The cluster `TF_CONFIG` describes and this process's task in it, checked; `None` without a cluster of two or more."
@@ -37,6 +56,7 @@ def cluster_spec(environ=None):
     if not 0 <= i < len(jobs.get(kind, [])):
         have = ', '.join(f'{len(v)} {k}' for k, v in jobs.items()) or 'no tasks'
         raise InputError(f'TF_CONFIG: task {kind} {i} is not in its cluster ({have})')
+    _check_cluster(jobs)  # before TensorFlow sees it: some versions abort on an address they cannot parse
     if sum(map(len, jobs.values())) < 2: return None
     return {'jobs': jobs, 'type': kind, 'index': i, 'chief': (kind, i) == _chief_task(jobs)}
 

@@ -65,7 +65,7 @@ def keep_best(logp, c_lp, c_word):
 # %% ../nbs/08_inference.ipynb #b9b86f36
 def start_beams(h, start, B, k, max_len, L):
     "The loop's first carry `(h, tok, logp, seqs, alphas, word_lps, done, lens)`: the `k` beams of each image start as one."
-    first = ops.tile(ops.convert_to_tensor([[0.0] + [NEG_INF] * (k - 1)]), (B, 1))
+    first = ops.zeros((B, 1)) + ops.convert_to_tensor([[0.0] + [NEG_INF] * (k - 1)])  # (B, k): a tile loses k on Keras 3.8
     return (h, ops.full((B * k,), start, 'int32'), first, ops.zeros((B, k, max_len), 'int32'),
             ops.zeros((B, k, max_len, L)), ops.zeros((B, k, max_len)), ops.zeros((B, k), 'bool'), ops.zeros((B, k)))
 

@@ -14,9 +14,9 @@ from .files import InputError, check_h5, check_schema
 from .features import get_backbone
 
 # %% auto #0
-__all__ = ['LOOKS_REMEMBERED', 'Encoder', 'SmallCNN', 'BahdanauAttention', 'ShowAttendTell', 'grid_positions', 'masked_loss',
-           'attention_penalty', 'count_parameters', 'memory_available', 'check_model_fits', 'check_model_config',
-           'build_model', 'load_weights']
+__all__ = ['LOOKS_REMEMBERED', 'SIZES', 'Encoder', 'SmallCNN', 'BahdanauAttention', 'ShowAttendTell', 'grid_positions',
+           'masked_loss', 'attention_penalty', 'count_parameters', 'memory_available', 'largest_size',
+           'check_model_fits', 'check_model_config', 'build_model', 'load_weights']
 
 # %% ../nbs/05_model.ipynb #e19368fc
 @keras.saving.register_keras_serializable('ica')
@@ -275,14 +275,21 @@ def memory_available():
     except OSError: pass
     return os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
 
+# %% ../nbs/05_model.ipynb #ceb58583
+SIZES = ('vocab_size', 'embed_dim', 'units')  # the settings a model's weight count grows with
+
+def largest_size(cfg):
+    "The one of `SIZES` in `cfg` that the most weights depend on: set to 1, it removes the most."
+    return max((k for k in SIZES if k in cfg), key=lambda k: count_parameters(cfg) - count_parameters({**cfg, k: 1}))
+
 # %% ../nbs/05_model.ipynb #d99d90a8
 def check_model_fits(cfg, training=False, where='model'):
     "`cfg` if its weights (and, to train, their gradients and Adam's two moments) fit in the memory available."
     n = count_parameters(cfg)
     need, avail = n * 4 * (4 if training else 1), memory_available()
     if need > avail:
-        what = 'its weights, gradients and two Adam moments' if training else 'its weights'
-        raise InputError(f'{where}: a model of {n:,} weights needs about {need / 2**30:,.1f} GiB for {what}; '
+        what, k = 'its weights, gradients and two Adam moments' if training else 'its weights', largest_size(cfg)
+        raise InputError(f'{where}: {k} {cfg[k]:,} makes a model of {n:,} weights, about {need / 2**30:,.1f} GiB for {what}; '
                          f'{avail / 2**30:,.1f} GiB are available')
     return cfg
 
