@@ -13,8 +13,8 @@ from .inference import MAX_LEN  # the write-up's most words per caption
 # %% auto #0
 __all__ = ['TRAIN_YARDSTICK', 'DECODE_YARDSTICK', 'FLICKR8K_SIZES', 'KAGGLE_GPUS', 'GPU_SHARE', 'peak_rss_mb', 'run_yardstick',
            'yardstick_figures', 'cnn_flops', 'decoder_flops', 'train_flops', 'decode_flops', 'matmul_rate',
-           'bench_train', 'step_part', 'op_profile', 'print_profile', 'bench_decode', 'bench_extract', 'measure_rates',
-           'estimate_run']
+           'attention_cells', 'elementwise_elements', 'elementwise_rate', 'roofline_seconds', 'bench_train',
+           'step_part', 'op_profile', 'print_profile', 'bench_decode', 'bench_extract', 'measure_rates', 'estimate_run']
 
 # %% ../nbs/14_benchmarks.ipynb #28e2e9d4
 def peak_rss_mb():
@@ -101,6 +101,30 @@ def matmul_rate(n=2048, repeats=5):
     tf.linalg.matmul(a, b).numpy()  # warm up
     return 2 * n**3 / min(_timed(lambda: tf.linalg.matmul(a, b).numpy()) for _ in range(repeats))
 
+# %% ../nbs/14_benchmarks.ipynb #7ba198ea
+def attention_cells(cfg):
+    "Grid cells the attention looks over: SmallCNN's 8×8, or the backbone's grid."
+    from image_caption_attention.features import get_backbone
+    b = get_backbone(cfg.get('backbone', 'inception_v3'))
+    return 64 if b.name == 'small_cnn' else b.feature_shape[0]
+
+def elementwise_elements(cfg, rows, words, projected, training=False):
+    "Elements the step's elementwise passes touch (see the formula above): `rows` captions or beams, `words` steps, `projected` words."
+    passes = 2 if training else 1
+    return passes * (rows * words * attention_cells(cfg) * cfg.get('units', 512) + projected * cfg['vocab_size'])
+
+# %% ../nbs/14_benchmarks.ipynb #39b5f2b1
+def elementwise_rate(shape, repeats=5):
+    "Elements a second of this machine's float32 `tanh` over a tensor of `shape` (the best of `repeats`)."
+    import tensorflow as tf
+    x = tf.random.normal(shape)
+    tf.tanh(x).numpy()  # warm up
+    return int(np.prod(shape)) / min(_timed(lambda: tf.tanh(x).numpy()) for _ in range(repeats))
+
+def roofline_seconds(flops, elements, rate, elem_rate):
+    "Seconds a perfect implementation needs: `flops` at the matmul `rate`, `elements` at the elementwise `elem_rate`."
+    return flops / rate + elements / elem_rate
+
 # %% ../nbs/14_benchmarks.ipynb #59f81fa0
 def _store_of_random_features(names, backbone, store_dir=None):
     "A `FeatureStore` of `names` holding random features of `backbone`'s shape."
@@ -143,15 +167,19 @@ def _time_train_steps(trainer, batches, cfg, steps):
     "Figures of `steps` training steps after a first (compiling) one; and the captions and seconds they took."
     f, t = next(batches)
     first = _timed(lambda: trainer.train_step(f, t))
-    n = work = 0; t0 = time.perf_counter()
+    n = work = elements = 0; t0 = time.perf_counter()
     for _ in range(steps):
         f, t = next(batches); trainer.train_step(f, t); n += int(t.shape[0])
-        real = int(np.sum(t.numpy()[:, 1:] > 0))
-        work += train_flops(cfg, int(f.shape[0]), int(t.shape[1]) - 1, int(t.shape[0]), real)
+        rows, words, real = int(t.shape[0]), int(t.shape[1]) - 1, int(np.sum(t.numpy()[:, 1:] > 0))
+        work += train_flops(cfg, int(f.shape[0]), words, rows, real)
+        elements += elementwise_elements(cfg, rows, words, real, training=True)
     dt = time.perf_counter() - t0
-    rate = matmul_rate()
+    rate, elem_rate = matmul_rate(), elementwise_rate((int(t.shape[0]), attention_cells(cfg), cfg['units']))
+    bound = roofline_seconds(work, elements, rate, elem_rate)
     return {'captions_per_s': n / dt, 'first_step_s': first, 'peak_rss_mb': peak_rss_mb(), 'gflop': work / 1e9,
-            'gflop_per_s': work / dt / 1e9, 'matmul_gflop_per_s': rate / 1e9, 'fraction_of_matmul': work / dt / rate}, n, dt
+            'gflop_per_s': work / dt / 1e9, 'matmul_gflop_per_s': rate / 1e9, 'fraction_of_matmul': work / dt / rate,
+            'elementwise_g_per_s': elem_rate / 1e9, 'step_ms': dt / steps * 1e3, 'roofline_ms': bound / steps * 1e3,
+            'roofline_matmul_ms': work / rate / steps * 1e3, 'fraction_of_roofline': bound / dt}, n, dt
 
 # %% ../nbs/14_benchmarks.ipynb #896eab14
 def _print_train_figures(r, captions):
@@ -161,6 +189,9 @@ def _print_train_figures(r, captions):
           f'units {r["units"]}, {r["images"]} images in a {r["store_mb"]:.0f} MiB store)')
     print(f'work: {r["gflop"] * 1e3 / captions:.0f} MFLOP per caption, {r["gflop_per_s"]:.1f} GFLOP/s; this machine\'s '
           f'float32 matmul {r["matmul_gflop_per_s"]:.0f} GFLOP/s: {r["fraction_of_matmul"]:.0%} of it')
+    print(f'roofline: a perfect step {r["roofline_ms"]:.1f} ms (matmul {r["roofline_matmul_ms"]:.1f} ms, elementwise '
+          f'{r["roofline_ms"] - r["roofline_matmul_ms"]:.1f} ms at {r["elementwise_g_per_s"]:.2f} G elements/s); '
+          f'measured {r["step_ms"]:.1f} ms: {r["fraction_of_roofline"]:.0%} of it')
     if 'yardstick' in r:
         print(f'ratio: {r["captions_per_s"] / r["yardstick_captions_per_s"]:.1f}× the captions/s; '
               f'first step {r["first_step_s"] / r["yardstick_first_s"]:.2f}× the yardstick’s')
@@ -257,17 +288,22 @@ def _random_captioner(cfg, max_len):
 
 # %% ../nbs/14_benchmarks.ipynb #934a1d04
 def _decode_figures(cap, cfg, feats, batch, beams, max_len, rate, yardstick_ips=None):
-    "`{beam<k>_images_per_s, beam<k>_fraction_of_matmul}` of decoding `feats` at each beam width `k`."
-    out = {}
+    "`{beam<k>_images_per_s, beam<k>_fraction_of_matmul, beam<k>_fraction_of_roofline}` of decoding `feats` at each beam width `k`."
+    out, n = {}, len(feats)
     for k in beams:
         cap.decode(feats[:batch], beam=k)  # compile
         t0 = time.perf_counter()
-        for i in range(0, len(feats), batch): cap.decode(feats[i:i + batch], beam=k)
+        for i in range(0, n, batch): cap.decode(feats[i:i + batch], beam=k)
         dt = time.perf_counter() - t0
-        out[f'beam{k}_images_per_s'] = ips = len(feats) / dt
-        out[f'beam{k}_fraction_of_matmul'] = frac = decode_flops(cfg, len(feats), max_len, k) / dt / rate
+        out[f'beam{k}_images_per_s'] = ips = n / dt
+        out[f'beam{k}_fraction_of_matmul'] = frac = decode_flops(cfg, n, max_len, k) / dt / rate
+        elem_rate = elementwise_rate((batch * k, attention_cells(cfg), cfg['units']))
+        bound = roofline_seconds(decode_flops(cfg, n, max_len, k), elementwise_elements(cfg, n * k, max_len, n * k * max_len),
+                                 rate, elem_rate)
+        out[f'beam{k}_fraction_of_roofline'] = bound / dt
         msg = (f'ica decode, beam {k}{" (greedy)" if k == 1 else ""}: {ips:.1f} images/s '
-               f'(batch {batch}, max_len {max_len}), {frac:.0%} of matmul')
+               f'(batch {batch}, max_len {max_len}), {frac:.0%} of matmul; roofline {n / bound:.0f} images/s '
+               f'(elementwise {elem_rate / 1e9:.2f} G elements/s): {bound / dt:.0%} of it')
         print(msg + (f': {ips / yardstick_ips:.0f}× the yardstick' if yardstick_ips else ''))
     return out
 

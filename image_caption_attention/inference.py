@@ -100,7 +100,7 @@ def beam_search(model, # a `ShowAttendTell`
     "Every beam, best first: `(tokens (B, k, max_len), attention (B, k, max_len, L), scores (B, k), word log-probs (B, k, max_len))`; tokens after `<end>` are 0."
     enc, keys, h = model.encode(features)
     B, L, k = ops.shape(enc)[0], enc.shape[1], beam
-    enc, keys, h = [ops.repeat(x, k, axis=0) for x in (enc, keys, h)]  # (B*k, ...)
+    h = ops.repeat(h, k, axis=0)  # a state per beam (B*k, S); the beams of an image share its keys
     step = lambda t, carry: beam_step(model, enc, keys, end, k, t, carry)
     _, _, logp, seqs, alphas, word_lps, _, lens = ops.fori_loop(0, max_len, step, start_beams(h, start, B, k, max_len, L))
     score = logp / ops.power(ops.maximum(lens, 1.0), length_penalty)

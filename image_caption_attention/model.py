@@ -62,16 +62,20 @@ class SmallCNN(layers.Layer):
 # %% ../nbs/05_model.ipynb #bdb7c5f0
 @keras.saving.register_keras_serializable('ica')
 class BahdanauAttention(layers.Layer):
-    "Additive attention over grid features, queried by the decoder state."
+    "Additive attention over grid features, queried by the decoder state of each of an image's `k` beams or captions."
     def __init__(self, units=512, **kw):
         super().__init__(**kw)
         self.units = units
         self.W1, self.W2, self.V = layers.Dense(units), layers.Dense(units), layers.Dense(1)
     def keys(self, features): return self.W1(features)  # (B, L, units)
     def call(self, features, keys, query):
-        score = self.V(ops.tanh(keys + self.W2(query)[:, None, :]))[..., 0]  # (B, L)
-        weights = ops.softmax(score, axis=1)
-        return ops.matmul(weights[:, None, :], features)[:, 0], weights  # context (B, E), weights (B, L)
+        "`features (B, L, E)` and their `keys (B, L, U)`, queries `(B*k, U)` image by image → context `(B*k, E)`, weights `(B*k, L)`."
+        B, L = ops.shape(keys)[0], keys.shape[1]
+        q = ops.reshape(self.W2(query), (B, -1, 1, self.units))  # (B, k, 1, U)
+        score = self.V(ops.tanh(keys[:, None] + q))[..., 0]  # (B, k, L): each image's keys read by its k queries
+        weights = ops.softmax(score, axis=-1)
+        context = ops.matmul(weights, features)  # (B, k, E)
+        return ops.reshape(context, (-1, features.shape[-1])), ops.reshape(weights, (-1, L))
     def get_config(self): return {**super().get_config(), 'units': self.units}
 
 # %% ../nbs/05_model.ipynb #80a6352c
@@ -211,7 +215,7 @@ def states(self, inputs, training=False):
     features, tokens = inputs
     enc, keys, h0 = self.encode(features, training)
     reps = ops.shape(tokens)[0] // ops.maximum(ops.shape(enc)[0], 1)  # captions per image: each image encoded once
-    enc, keys, h0 = [ops.repeat(x, reps, axis=0) for x in (enc, keys, h0)]
+    h0 = ops.repeat(h0, reps, axis=0)  # a state per caption; the captions of an image share its keys
     emb = self.embedding(tokens)  # all words embedded at once
     h1, _, r0 = self._recur(emb[:, 0], h0, enc, keys)  # builds the layers outside the loop; r0 sets the readout's shape
     if not self.fc1.built: self.logits(r0)
@@ -220,7 +224,7 @@ def states(self, inputs, training=False):
         h, alpha, r = self._recur(emb_t, carry[0], enc, keys)
         out = (h, alpha, r) if separate else (h, alpha)
         return out, out
-    init = (h0, ops.zeros(ops.shape(keys)[:2], keys.dtype)) + ((ops.zeros_like(r0),) if separate else ())
+    init = (h0, ops.zeros((ops.shape(h0)[0], keys.shape[1]), keys.dtype)) + ((ops.zeros_like(r0),) if separate else ())
     _, outs = ops.scan(body, init, ops.transpose(emb, (1, 0, 2)))
     return ops.transpose(outs[-1] if separate else outs[0], (1, 0, 2)), ops.transpose(outs[1], (1, 0, 2))
 
