@@ -72,7 +72,8 @@ class BahdanauAttention(layers.Layer):
         "`features (B, L, E)` and their `keys (B, L, U)`, queries `(B*k, U)` image by image → context `(B*k, E)`, weights `(B*k, L)`."
         B, L = ops.shape(keys)[0], keys.shape[1]
         q = ops.reshape(self.W2(query), (B, -1, 1, self.units))  # (B, k, 1, U)
-        score = self.V(ops.tanh(keys[:, None] + q))[..., 0]  # (B, k, L): each image's keys read by its k queries
+        pre = ops.reshape(keys[:, None] + q, (B, -1, self.units))  # (B, k*L, U): each image's keys read by its k queries
+        score = ops.reshape(self.V(ops.tanh(pre)), (B, -1, L))  # (B, k, L); V on rank 3 (rank 4 crashes TensorFlow 2.18)
         weights = ops.softmax(score, axis=-1)
         context = ops.matmul(weights, features)  # (B, k, E)
         return ops.reshape(context, (-1, features.shape[-1])), ops.reshape(weights, (-1, L))
