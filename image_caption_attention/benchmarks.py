@@ -8,7 +8,7 @@ import contextlib, json, os, re, resource, subprocess, sys, tempfile, time, warn
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .inference import MAX_LEN  # the write-up's most words per caption
+from .recipes import MAX_LEN  # the write-up's most words per caption
 
 # %% auto #0
 __all__ = ['TRAIN_YARDSTICK', 'DECODE_YARDSTICK', 'FLICKR8K_SIZES', 'KAGGLE_GPUS', 'GPU_SHARE', 'peak_rss_mb', 'run_yardstick',

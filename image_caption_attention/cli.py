@@ -9,15 +9,14 @@ from pathlib import Path
 from . import USER_TF_LOG_LEVEL
 from .files import (InputError, UsageError, RUN_PARTS, check_folder_path, check_output_dir,
                                            check_run_parts, quiet_stderr)
-from .demo import HELD_OUT, TARGETS, run_demo, print_report, run_demo_seeds, print_spread
 os.environ['TF_CPP_MIN_LOG_LEVEL'] = USER_TF_LOG_LEVEL or '3'  # read by TensorFlow when it is first imported
 
 # %% auto #0
 __all__ = ['MAX_SEED', 'positive', 'count', 'seed', 'OPTION_NAMES', 'NOT_OPTIONS', 'RECIPE_HELP', 'CAPTION_EXTS', 'RUN_SCHEMA',
            'SPLIT_METHODS', 'EXIT_CODES', 'MODEL_SIZES', 'ESCAPES', 'COMMANDS', 'int_at_least', 'positive_list',
            'import_tensorflow_quietly', 'recipe_options', 'recipe_value', 'add_recipe_options', 'recipe_from_args',
-           'map_names', 'image_files', 'run_caption', 'run_train', 'run_evaluate', 'OneLineParser', 'build_parser',
-           'main']
+           'map_names', 'image_files', 'run_caption', 'run_train', 'run_evaluate', 'OneLineParser', 'LazyParser',
+           'build_parser', 'main']
 
 # %% ../nbs/12_cli.ipynb #5d20a928
 def _number(kind, s):
@@ -51,10 +50,7 @@ def import_tensorflow_quietly():
     with quiet_stderr(): import tensorflow  # noqa: F401
 
 # %% ../nbs/12_cli.ipynb #6453b59a
-import_tensorflow_quietly()  # the modules below load it
-from .training import RECIPES, Recipe, check_recipe
-from .features import BACKBONES
-from .inference import DEFAULT_BEAM
+from .recipes import BACKBONES, DEFAULT_BEAM, RECIPES, Recipe, check_recipe
 
 # %% ../nbs/12_cli.ipynb #027b5893
 OPTION_NAMES = {'embed_dim': 'embed', 'learning_rate': 'lr', 'batch_size': 'batch'}
@@ -175,7 +171,7 @@ SPLIT_METHODS = ('random', 'official', 'karpathy')  # how `split_dataset` can sp
 def _run_settings(out, recipe, preset, split, seed, resume):
     "The run's settings: from `out/run.json` when resuming, else the ones given (checked)."
     from image_caption_attention.files import read_json
-    from image_caption_attention.training import RECIPES, check_recipe, latest_state
+    from image_caption_attention.training import latest_state
     from image_caption_attention.text import PRESETS
     if resume:
         if latest_state(out/'checkpoints') is None:
@@ -279,6 +275,11 @@ def run_evaluate(model_dir, data, split='test', beams=(1, 3, 5), features=None):
         if split not in d.splits: raise UsageError(f'no split {split!r} in {data}; there are {", ".join(d.splits)}')
         return evaluate_captioner(cap, d, split, beams)
 
+# %% ../nbs/12_cli.ipynb #27a91311
+class OneLineParser(argparse.ArgumentParser):
+    "An argument parser whose errors are one line (argparse prints the whole usage first)."
+    def error(self, message): self.exit(2, f'{self.prog}: {message} (see {self.prog} --help)\n')
+
 # %% ../nbs/12_cli.ipynb #ca1d03d5
 EXIT_CODES = """exit status: 0 when everything asked for was done;
 1 when the command ran but not all of it could be done (an image could not be captioned,
@@ -349,6 +350,17 @@ def _serve_parser(sub):
     s.add_argument('--port', type=int_at_least(0, 65535), default=0, help='port (default 0: a free one, printed)')
     s.add_argument('--beam', type=positive, default=DEFAULT_BEAM, help='beam width (default %(default)s)')
 
+# %% ../nbs/12_cli.ipynb #28da6a86
+class LazyParser(OneLineParser):
+    "A subcommand's parser whose options `fill(parser)` adds when it first parses: building it imports nothing."
+    def __init__(self, *args, fill=None, **kw): super().__init__(*args, **kw); self.fill = fill
+    def filled(self):
+        "This parser, with its options."
+        if self.fill: fill, self.fill = self.fill, None; fill(self)
+        return self
+    def parse_known_args(self, *args, **kw):  # also what a subcommand's --help goes through
+        self.filled(); return super().parse_known_args(*args, **kw)
+
 # %% ../nbs/12_cli.ipynb #79e97cbd
 MODEL_SIZES = {'vocab': 'vocabulary size', 'embed': 'embedding size', 'units': 'attention and GRU units'}
 
@@ -361,10 +373,9 @@ def _add_sizes(p, fn, sizes):
                        help=f'{h} (default %(default)s)')
 
 # %% ../nbs/12_cli.ipynb #08cd0fd0
-def _bench_train_parser(bench):
+def _bench_train_options(bt):
     from image_caption_attention.benchmarks import bench_train
     from image_caption_attention.text import PRESETS
-    bt = bench.add_parser('train', help='the training step on real caption lengths with random features')
     bt.add_argument('captions', help='a caption file or dataset folder of any known layout (e.g. Flickr8k.token.txt)')
     _add_sizes(bt, bench_train, {'batch': 'captions per batch', **MODEL_SIZES, 'steps': 'timed steps',
                                  'captions-per-image': 'captions per image in a batch'})
@@ -378,25 +389,22 @@ def _bench_train_parser(bench):
     bt.add_argument('--profile', action='store_true', help='also profile five steps: kernel time by part and by op type')
 
 # %% ../nbs/12_cli.ipynb #c7bd28a9
-def _bench_decode_parser(bench):
+def _bench_decode_options(bd):
     from image_caption_attention.benchmarks import bench_decode
-    bd = bench.add_parser('decode', help='batched greedy and beam-search decoding')
     _add_sizes(bd, bench_decode, {**MODEL_SIZES, 'images': 'images to caption', 'max-len': 'most words per caption',
                                   'batch': 'images per batch'})
     bd.add_argument('--yardstick', help='also run this script (e.g. ../shared/bench/seed_decode.py) for comparison')
 
 # %% ../nbs/12_cli.ipynb #878ae0b4
-def _bench_serve_parser(bench):
-    bs = bench.add_parser('serve', help='ica serve on loopback: images a second and latency, batched and one at a time')
+def _bench_serve_options(bs):
     bs.add_argument('--model', required=True, help='a saved model folder')
     bs.add_argument('--image', help='the image file to send (default: one of the embedded shapes images)')
     bs.add_argument('--clients', type=positive_list, default=[1, 8, 32], help='concurrent clients (default 1,8,32)')
     bs.add_argument('--requests', type=positive, default=8, help='requests per client (default %(default)s)')
 
 # %% ../nbs/12_cli.ipynb #949eb7d1
-def _bench_extract_parser(bench):
+def _bench_extract_options(be):
     from image_caption_attention.benchmarks import bench_extract
-    be = bench.add_parser('extract', help='feature extraction: the whole path next to the CNN alone')
     be.add_argument('--images', type=int_at_least(1, 2000), default=_defaults(bench_extract)['images'],
                     help='JPEGs at Flickr8k sizes (default %(default)s)')
     _add_sizes(be, bench_extract, {'batch': 'images per batch'})
@@ -407,13 +415,14 @@ def _bench_extract_parser(bench):
 # %% ../nbs/12_cli.ipynb #b8480d98
 def _bench_parser(sub):
     bench = sub.add_parser('bench', help='measure training, decoding, feature-extraction or serving speed')
-    bench = bench.add_subparsers(dest='what', required=True)
-    for add in (_bench_train_parser, _bench_decode_parser, _bench_extract_parser, _bench_serve_parser): add(bench)
-
-# %% ../nbs/12_cli.ipynb #27a91311
-class OneLineParser(argparse.ArgumentParser):
-    "An argument parser whose errors are one line (argparse prints the whole usage first)."
-    def error(self, message): self.exit(2, f'{self.prog}: {message} (see {self.prog} --help)\n')
+    bench = bench.add_subparsers(dest='what', required=True, parser_class=LazyParser)
+    for what, fill, h in [
+            ('train', _bench_train_options, 'the training step on real caption lengths with random features'),
+            ('decode', _bench_decode_options, 'batched greedy and beam-search decoding'),
+            ('extract', _bench_extract_options, 'feature extraction: the whole path next to the CNN alone'),
+            ('serve', _bench_serve_options,
+             'ica serve on loopback: images a second and latency, batched and one at a time')]:
+        bench.add_parser(what, help=h, fill=fill)
 
 # %% ../nbs/12_cli.ipynb #06e393c6
 def build_parser():
@@ -426,7 +435,9 @@ def build_parser():
 
 # %% ../nbs/12_cli.ipynb #30adedbc
 def _demo(a):
+    import_tensorflow_quietly()
     import matplotlib; matplotlib.use('Agg')  # maps and curves go to files, never to a window
+    from image_caption_attention.demo import run_demo, print_report, run_demo_seeds, print_spread
     if a.seeds > 1:
         with contextlib.redirect_stdout(sys.stderr):
             spread = run_demo_seeds(a.out, recipe_from_args(a), a.seeds, a.seed, a.force,
@@ -441,6 +452,7 @@ def _demo(a):
 ESCAPES = str.maketrans({'\t': '\\t', '\n': '\\n', '\r': '\\r'})  # a line per image, whatever its name
 
 def _caption(a):
+    import_tensorflow_quietly()
     from image_caption_attention.explorer import display_name
     res = run_caption(a.images, a.model, a.beam, a.attention_out, a.force, a.html)
     for p, c in res:
@@ -453,6 +465,7 @@ def _serve_module():
     import importlib.util
     if missing := [m for m in ('starlette', 'uvicorn') if importlib.util.find_spec(m) is None]:
         raise UsageError(f'{" and ".join(missing)} not installed: pip install "image_caption_attention[serve]"')
+    import_tensorflow_quietly()
     from image_caption_attention import serve
     return serve
 
@@ -463,6 +476,7 @@ def _serve(a):
 
 # %% ../nbs/12_cli.ipynb #b456b039
 def _train(a):
+    import_tensorflow_quietly()
     with contextlib.redirect_stdout(sys.stderr):
         hist = run_train(a.data, a.out, recipe_from_args(a), a.preset, a.split, a.weights, a.seed, a.resume,
                          a.epochs if a.resume else None, a.force)
@@ -476,6 +490,7 @@ def _train(a):
 
 # %% ../nbs/12_cli.ipynb #c58dc5a1
 def _evaluate(a):
+    import_tensorflow_quietly()
     with contextlib.redirect_stdout(sys.stderr):
         table = run_evaluate(a.model, a.data, a.split, tuple(a.beams), a.features)
     print(table.round(2).to_string())
@@ -483,11 +498,12 @@ def _evaluate(a):
 
 # %% ../nbs/12_cli.ipynb #9c7d659f
 def _bench(a):
+    if a.what == 'serve': return _bench_serve(a)
+    import_tensorflow_quietly()
     from image_caption_attention.benchmarks import bench_train, bench_decode, bench_extract
     if a.what == 'extract':
         bench_extract(a.images, a.backbone, a.batch, a.weights)
         return 0
-    if a.what == 'serve': return _bench_serve(a)
     if a.what == 'decode':
         bench_decode(a.images, a.vocab, a.embed, a.units, a.max_len, a.batch, yardstick=a.yardstick)
         return 0
@@ -498,9 +514,9 @@ def _bench(a):
 
 # %% ../nbs/12_cli.ipynb #e07d8058
 def _bench_serve(a):
+    serve = _serve_module()  # the extra is installed, and TensorFlow loaded quietly
     from image_caption_attention.inference import Captioner
     from image_caption_attention.shapes import shapes_dataset
-    serve = _serve_module()
     image = Path(a.image) if a.image else shapes_dataset()/'Images'/'shape_00000.jpg'
     if not image.is_file(): raise UsageError(f'--image: no such file: {image}')
     with contextlib.redirect_stdout(sys.stderr): cap = Captioner.load(a.model)

@@ -5,9 +5,9 @@
 # %% ../nbs/04_features.ipynb #82d128a0
 from __future__ import annotations
 import json, logging, os, sys, warnings
-from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
 import tensorflow as tf
 import keras
 with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to text bars, with a warning
@@ -16,41 +16,12 @@ from fastcore.basics import patch_to
 from .files import InputError, admit_file, atomic_write, check_folder_path, check_h5, read_json
 
 # %% auto #0
-__all__ = ['BACKBONES', 'MAX_PIXELS', 'STORE_SCHEMA', 'Backbone', 'get_backbone', 'weights_folders', 'local_weights',
-           'WeightsUnavailable', 'FeatureExtractor', 'trace_once_per_object', 'resize_image', 'decode_image',
-           'image_dataset', 'image_problem', 'image_array_problem', 'array_to_rgb', 'FeatureStore', 'extract_features']
+__all__ = ['MAX_PIXELS', 'STORE_SCHEMA', 'weights_folders', 'local_weights', 'WeightsUnavailable', 'FeatureExtractor',
+           'trace_once_per_object', 'resize_image', 'decode_image', 'image_dataset', 'image_problem',
+           'image_array_problem', 'array_to_rgb', 'FeatureStore', 'extract_features']
 
-# %% ../nbs/04_features.ipynb #1d58bcd1
-@dataclass(frozen=True)
-class Backbone:
-    name: str
-    image_size: int
-    feature_shape: tuple  # what the store keeps per image
-    app: str = ''  # keras.applications constructor
-    module: str = ''  # keras.applications module holding preprocess_input
-    weights_file: str = ''  # the file Keras downloads for ImageNet weights without the top
-
-    @property
-    def pretrained(self): return bool(self.app)
-
-# %% ../nbs/04_features.ipynb #a5ac7e6c
-BACKBONES = {b.name: b for b in [
-    Backbone('inception_v3', 299, (64, 2048), 'InceptionV3', 'inception_v3',
-             'inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5'),
-    Backbone('resnet50', 224, (49, 2048), 'ResNet50', 'resnet50',
-             'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5'),
-    Backbone('efficientnet_b0', 224, (49, 1280), 'EfficientNetB0', 'efficientnet', 'efficientnetb0_notop.h5'),
-    Backbone('mobilenet_v3_large', 224, (49, 960), 'MobileNetV3Large', 'mobilenet_v3',
-             'weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5'),
-    Backbone('small_cnn', 64, (64, 64, 3)),
-]}
-
-# %% ../nbs/04_features.ipynb #6401d995
-def get_backbone(name):
-    "The `Backbone` called `name`."
-    if isinstance(name, Backbone): return name
-    if name not in BACKBONES: raise InputError(f'unknown backbone {str(name)[:40]!r}; known: {", ".join(BACKBONES)}')
-    return BACKBONES[name]
+# %% ../nbs/04_features.ipynb #2bca148d
+from .recipes import Backbone, BACKBONES, get_backbone
 
 # %% ../nbs/04_features.ipynb #70ee9992
 def _keras_cache():

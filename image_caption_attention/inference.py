@@ -8,6 +8,7 @@ import dataclasses, io, json, math, os, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
 import tensorflow as tf
 import keras
 from keras import ops
@@ -22,16 +23,13 @@ from .model import build_model, check_model_config, load_weights
 from .training import check_recipe
 
 # %% auto #0
-__all__ = ['DEFAULT_BEAM', 'GREEDY', 'MAX_LEN', 'LENGTH_PENALTY', 'NEG_INF', 'PIL_FORMATS', 'MODEL_FILES', 'FORMAT',
-           'MAX_DECODE_LEN', 'CONFIG_SCHEMA', 'MAP_SIDE', 'pick_beams', 'next_words', 'keep_best', 'start_beams',
-           'add_word', 'beam_step', 'beam_search', 'label', 'decode_file_bytes', 'load_image', 'load_images', 'Caption',
-           'Captioner', 'check_save_target', 'model_file', 'plot_attention']
+__all__ = ['NEG_INF', 'PIL_FORMATS', 'MODEL_FILES', 'FORMAT', 'MAX_DECODE_LEN', 'CONFIG_SCHEMA', 'MAP_SIDE', 'pick_beams',
+           'next_words', 'keep_best', 'start_beams', 'add_word', 'beam_step', 'beam_search', 'label',
+           'decode_file_bytes', 'load_image', 'load_images', 'Caption', 'Captioner', 'check_save_target', 'model_file',
+           'plot_attention']
 
-# %% ../nbs/08_inference.ipynb #3fddfb7e
-DEFAULT_BEAM = 3  # hypotheses kept per image for a user's captions (`beam_search`, `Captioner.caption`)
-GREEDY = 1  # the beam of `decode` and `caption_features` unless told: the fast one, for loops over many images
-MAX_LEN = 31  # most words per caption when the data does not say (the write-up's)
-LENGTH_PENALTY = 0.7  # a caption's score is log p / length ** LENGTH_PENALTY
+# %% ../nbs/08_inference.ipynb #4b1bc2de
+from .recipes import DEFAULT_BEAM, GREEDY, LENGTH_PENALTY, MAX_LEN
 
 # %% ../nbs/08_inference.ipynb #16bf550b
 NEG_INF = -1e9  # the log-probability of what may not happen

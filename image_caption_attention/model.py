@@ -4,6 +4,7 @@
 
 # %% ../nbs/05_model.ipynb #df2223d0
 from __future__ import annotations
+import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
 import keras
 from keras import layers, ops
 import inspect, os

@@ -4,28 +4,28 @@
 
 # %% ../nbs/06_training.ipynb #60d4dc3f
 from __future__ import annotations
-import dataclasses, json, math, re, shutil, sys, warnings
+import json, math, re, shutil, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import pandas as pd
+import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
 import tensorflow as tf
 import keras
 from fastcore.basics import patch_to
 with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to text bars, with a warning
     warnings.simplefilter('ignore'); from tqdm.auto import tqdm
-from .files import (InputError, atomic_write, check_schema, inside, new_folder_beside,
+from .files import (InputError, atomic_write, inside, new_folder_beside,
                                            read_json, read_npz, swap_in)
 from .data import load_captions, split_by_image, split_dataset
 from .text import PRESETS, Vocabulary, clean_caption
-from .features import FeatureStore, extract_features, get_backbone
+from .features import FeatureStore, extract_features
 from .model import ShowAttendTell, attention_penalty, load_weights
 
 # %% auto #0
-__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'RECIPES', 'MAX_SIZE', 'RECIPE_SCHEMA', 'STATE_NAME', 'TRAINER_SCHEMA', 'LOST',
-           'PreparedData', 'training_splits', 'prepare_data', 'batch_order', 'group_by_image', 'caption_dataset',
-           'Recipe', 'check_recipe', 'is_chief', 'Trainer', 'latest_state', 'NonFiniteLoss', 'WorkerLost',
-           'plot_history']
+__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'STATE_NAME', 'TRAINER_SCHEMA', 'LOST', 'PreparedData', 'training_splits', 'prepare_data',
+           'batch_order', 'group_by_image', 'caption_dataset', 'is_chief', 'Trainer', 'latest_state', 'NonFiniteLoss',
+           'WorkerLost', 'plot_history']
 
 # %% ../nbs/06_training.ipynb #9b516e95
 DECODE_SLACK = 2  # decoding may run two words past the longest training caption before it gives up
@@ -194,34 +194,10 @@ def caption_dataset(store, # the `FeatureStore` holding the images
     ds = ds.batch(bs, drop_remainder=bool(fixed_length)).map(_batch_reader(store, fixed_length), num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/06_training.ipynb #661a3437
-@dataclass(frozen=True)
-class Recipe:
-    "The model's architecture (see `ShowAttendTell`) and its training."
-    backbone: str = 'inception_v3'
-    embed_dim: int = 256
-    units: int = 512
-    dropout: float = 0.0
-    init_from_mean: bool = False
-    deep_output: bool = False
-    language_gru: bool = False
-    location_feedback: bool = False
-    stateless_gru: bool = False
-    weight_decay: float = 0.0  # decoupled (AdamW)
-    attention_reg: float = 0.0  # λ of the doubly stochastic attention penalty
-    learning_rate: float = 1e-3
-    batch_size: int = 64
-    epochs: int = 20
-    patience: int = 3  # epochs without a better validation loss before stopping; 0: never
+# %% ../nbs/06_training.ipynb #e696cc0a
+from .recipes import MAX_SIZE, RECIPE_SCHEMA, RECIPES, Recipe, check_recipe
 
 # %% ../nbs/06_training.ipynb #2699d77d
-@patch_to(Recipe)
-def model_config(self, vocab_size):
-    "The arguments of `ShowAttendTell`."
-    keys = ('embed_dim', 'units', 'backbone', 'dropout', 'init_from_mean', 'stateless_gru', 'deep_output',
-            'language_gru', 'location_feedback')
-    return {'vocab_size': vocab_size, **{k: getattr(self, k) for k in keys}}
-
 @patch_to(Recipe)
 def model(self, vocab_size): return ShowAttendTell(**self.model_config(vocab_size))
 
@@ -230,41 +206,6 @@ def model(self, vocab_size): return ShowAttendTell(**self.model_config(vocab_siz
 def trainer(self, model, **kw):
     return Trainer(model, learning_rate=self.learning_rate, attention_reg=self.attention_reg,
                    weight_decay=self.weight_decay, **kw)
-
-# %% ../nbs/06_training.ipynb #9ca76a27
-@patch_to(Recipe)
-def but(self, **changes):
-    "This recipe with `changes` (those that are not `None`)."
-    return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
-
-# %% ../nbs/06_training.ipynb #3655603c
-RECIPES = {
-    'write-up': Recipe(),
-    'flickr8k': Recipe(dropout=0.5, init_from_mean=True, deep_output=True, attention_reg=0.1, epochs=20, patience=3),
-    'demo': Recipe(backbone='small_cnn', embed_dim=128, units=128, dropout=0.3, deep_output=True, language_gru=True,
-                   weight_decay=0.05, location_feedback=True, epochs=15, patience=3),
-}
-
-# %% ../nbs/06_training.ipynb #6a34f7f3
-MAX_SIZE = 1_000_000  # of sizes, batches and epochs: what a number from a file or a command line may be
-RECIPE_SCHEMA = {f'{f.name}?': (int, float) if f.type == 'float' else {'int': int, 'str': str, 'bool': bool}[f.type]
-                 for f in dataclasses.fields(Recipe)}
-
-def check_recipe(d, where='recipe'):
-    "A `Recipe` from the dict `d` (as `config.json` holds it), each field checked."
-    check_schema(d, RECIPE_SCHEMA, where)
-    if unknown := set(d) - {f.name for f in dataclasses.fields(Recipe)}:
-        raise InputError(f'{where}: unknown setting {sorted(unknown)[0]!r}')
-    r = Recipe(**d)
-    for k in ('embed_dim', 'units', 'batch_size', 'epochs'):
-        if not 1 <= getattr(r, k) <= MAX_SIZE:
-            raise InputError(f'{where}: {k} must be in 1..{MAX_SIZE:,}, not {getattr(r, k)}')
-    for k, top in (('weight_decay', 1), ('attention_reg', 100), ('patience', MAX_SIZE)):
-        if not 0 <= getattr(r, k) <= top: raise InputError(f'{where}: {k} must be in [0, {top:,}], not {getattr(r, k)}')
-    if not 0 <= r.dropout < 1: raise InputError(f'{where}: dropout must be in [0, 1), not {r.dropout}')
-    if not 0 < r.learning_rate < 1: raise InputError(f'{where}: learning_rate must be in (0, 1), not {r.learning_rate}')
-    get_backbone(r.backbone)
-    return r
 
 # %% ../nbs/06_training.ipynb #22511e3a
 def _chief_task(jobs):
