@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 CAPTIONS = ROOT.parent/'shared'/'data'/'flickr8k_text'/'Flickr8k.token.txt'
-# The chapters whose Run all changes when a dataset and ImageNet weights are attached: they look for Flickr8k
-# (find_flickr8k) or load the weights. The others make their own data and never look; running them again with the
-# stand-in costs ten minutes of CI and tests nothing new. (15_robustness's offline probe accepts either answer.)
-STANDIN_CHAPTERS = ['index', '02_data', '03_text', '04_features', '16_flickr8k']
+# The chapters whose Run all changes when the stand-in is attached: they look for Flickr8k (find_flickr8k) or load
+# ImageNet weights from the Keras cache. The others make their own data and never look, except 15_robustness's
+# offline probe, which accepts either answer: running them again costs ten minutes of CI and tests nothing new.
+STANDIN_CHAPTERS = ['02_data', '03_text', '04_features', '16_flickr8k']
 STOP = 'DatasetNeeded'  # the error a chapter raises to stop Run all where it needs a dataset
 KERNEL_ARGS = ['--InlineBackend.figure_formats=png', "--InlineBackend.rc={'figure.dpi': 64}",
                '--IPKernelApp.capture_fd_output=False']  # C++ libraries' own stderr stays out of the outputs
@@ -99,13 +99,15 @@ def clear_after_stop(nb):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('notebooks', nargs='*', help='notebook names (default: all, in order; STANDIN_CHAPTERS with the stand-in)')
+    p.add_argument('notebooks', nargs='*',
+                   help='notebook names (default: all, in order; STANDIN_CHAPTERS with the stand-in)')
     p.add_argument('--situation', choices=['none', 'standin'], default='none', help='no dataset, or the stand-in of Kaggle\'s')
     p.add_argument('--write', action='store_true', help='write the outputs back into nbs/ (situation none only)')
     p.add_argument('--timeout', type=int, default=1800, help='seconds allowed per cell')
     a = p.parse_args(argv)
     if a.write and a.situation != 'none': p.error('outputs are written from the no-dataset situation only')
-    names = a.notebooks or (STANDIN_CHAPTERS if a.situation == 'standin' else sorted(f.stem for f in NBS.glob('*.ipynb')))
+    every = sorted(f.stem for f in NBS.glob('*.ipynb'))
+    names = a.notebooks or (STANDIN_CHAPTERS if a.situation == 'standin' else every)
     if missing := [n for n in names if not (NBS/f'{n}.ipynb').is_file()]: p.error(f'no notebook named {missing[0]}')
     run_dir = NBS/'flickr8k_run'  # what the Flickr8k chapter writes beside itself
     if run_dir.exists(): p.error(f'{run_dir} exists (a run of your own?): move it away first, it would be continued')

@@ -5,7 +5,7 @@
 # %% ../nbs/07_distributed.ipynb #27837b08
 from __future__ import annotations
 import contextlib, math, os, re, subprocess, sys
-import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
+import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
 import tensorflow as tf
 import keras
 from .files import InputError, parse_json

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, logging, os, sys, warnings
 from pathlib import Path
 import numpy as np
-import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
+import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
 import tensorflow as tf
 import keras
 with warnings.catch_warnings():  # without ipywidgets, tqdm.auto falls back to text bars, with a warning

@@ -8,7 +8,7 @@ import dataclasses, io, json, math, os, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
+import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
 import tensorflow as tf
 import keras
 from keras import ops

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_model.ipynb #df2223d0
 from __future__ import annotations
-import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
+import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
 import keras
 from keras import layers, ops
 import inspect, os

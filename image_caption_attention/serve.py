@@ -8,7 +8,7 @@ import asyncio, http.client, io, json, socket, threading, time, warnings
 from contextlib import asynccontextmanager, contextmanager
 import numpy as np
 from PIL import Image
-import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
+import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
 import tensorflow as tf
 from .features import MAX_PIXELS
 from .files import InputError

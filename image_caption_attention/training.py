@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import pandas as pd
-import image_caption_attention  # before TensorFlow: it keeps its start-up lines about CUDA quiet
+import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
 import tensorflow as tf
 import keras
 from fastcore.basics import patch_to
