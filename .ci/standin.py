@@ -15,6 +15,7 @@ Figures computed on the stand-in are meaningless; the code path is what it check
 import argparse, csv, io, os, sys
 from pathlib import Path
 import numpy as np
+import image_caption_attention  # noqa: F401  before Keras: TensorFlow's start-up lines stay quiet
 
 KAGGLE_LACKS = '2258277193_586949ec62.jpg'  # in Flickr8k.token.txt, not in Kaggle's captions.txt
 SIZES = [(500, 375), (500, 333), (375, 500), (333, 500), (500, 500), (500, 334), (500, 281)]  # Flickr8k's commonest
