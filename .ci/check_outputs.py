@@ -9,6 +9,8 @@
 - no attention map (`plot_attention`'s grid of panels) has all its panels alike, as uniform attention draws them;
 - pictures inside HTML outputs (an explorer's static picture) pass the same checks, and no attention explorer
   shows an empty caption or the same attention for every word;
+- every chapter that shows a trained captioner shows the same one: the lines `captioner: KIND sha256 DIGITS`
+  (printed by `trained_captioner()`) hold one set of digits per kind across all notebooks;
 - nbs/ is under 8 MB.
 
 The outputs come from `python .ci/run_notebooks.py --write`.
@@ -183,9 +185,25 @@ def notebook_problems(name, nb):
     return out
 
 
+CAPTIONER = re.compile(r'^captioner: (\S+) sha256 ([0-9a-f]{12})$', re.M)
+
+
+def captioner_problems(notebooks):
+    "Why the notebooks `{name: nb}` show more than one trained captioner of a kind (their `captioner:` lines); else []."
+    seen = {}  # kind: {digits: [notebook, ...]}
+    for name, nb in notebooks.items():
+        for c in nb['cells']:
+            for o in c.get('outputs', []):
+                text = ''.join(o.get('text', '')) + ''.join(o.get('data', {}).get('text/plain', ''))
+                for kind, digits in CAPTIONER.findall(text): seen.setdefault(kind, {}).setdefault(digits, []).append(name)
+    return [f'the {kind} captioner differs between chapters: ' + '; '.join(f'{d} in {", ".join(sorted(set(n)))}'
+            for d, n in sorted(by.items())) for kind, by in sorted(seen.items()) if len(by) > 1]
+
+
 def problems():
-    out = []
-    for f in sorted(NBS.glob('*.ipynb')): out += notebook_problems(f.name, json.loads(f.read_text()))
+    out, notebooks = [], {f.name: json.loads(f.read_text()) for f in sorted(NBS.glob('*.ipynb'))}
+    for name, nb in notebooks.items(): out += notebook_problems(name, nb)
+    out += captioner_problems(notebooks)
     for f in sorted((NBS/'images').glob('*.png')):  # the README's picture, written by a Run all
         px = png_pixels(f.read_bytes())
         if why := blank_picture(px) or alike_panels(px): out.append(f'{f.relative_to(NBS.parent)}: {why}')
@@ -254,6 +272,16 @@ def self_test():
     }
     results += [(n, explorer_problem(h), bad) for n, (h, bad) in explorers.items()]
     results += [(n, '; '.join(notebook_problems('nb', nb)), bad) for n, (nb, bad) in notebooks.items()]
+    said = lambda *lines: {'cells': [cell('tc', [{'output_type': 'stream', 'text': ''.join(l + '\n' for l in lines)}])]}
+    books = {  # name: ({notebook: nb}, should fail)
+        'one demo captioner in two chapters': ({'a': said('captioner: demo sha256 0123456789ab'),
+                                                'b': said('x', 'captioner: demo sha256 0123456789ab')}, False),
+        'two demo captioners': ({'a': said('captioner: demo sha256 0123456789ab'),
+                                 'b': said('captioner: demo sha256 0123456789ac')}, True),
+        'a demo and a classic captioner': ({'a': said('captioner: demo sha256 0123456789ab'),
+                                            'b': said('captioner: classic sha256 ffffffffffff')}, False),
+    }
+    results += [(n, '; '.join(captioner_problems(b)), bad) for n, (b, bad) in books.items()]
     wrong = 0
     for name, why, bad in results:
         ok = bool(why) == bad; wrong += not ok

@@ -5,7 +5,7 @@ situation a user is in, and optionally write the outputs back.
     python .ci/run_notebooks.py --situation standin    # Kaggle's Flickr8k layout, from a stand-in (see standin.py):
                                                        # the chapters that read a dataset or ImageNet weights
     python .ci/run_notebooks.py --write                # no dataset; outputs written into nbs/ (what is committed)
-    python .ci/run_notebooks.py 02_data 04_features    # only these notebooks
+    python .ci/run_notebooks.py 01_data 03_features    # only these notebooks
 
 Prints each notebook's time; exits 1 if any notebook stops with an error (its cell and traceback are shown).
 A notebook that stops with `DatasetNeeded` (a chapter's one-line stop where the rest needs a dataset that is not
@@ -18,9 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 CAPTIONS = ROOT.parent/'shared'/'data'/'flickr8k_text'/'Flickr8k.token.txt'
 # The chapters whose Run all changes when the stand-in is attached: they look for Flickr8k (find_flickr8k) or load
-# ImageNet weights from the Keras cache. The others make their own data and never look, except 15_robustness's
+# ImageNet weights from the Keras cache. The others make their own data and never look, except 18_robustness's
 # offline probe, which accepts either answer: running them again costs ten minutes of CI and tests nothing new.
-STANDIN_CHAPTERS = ['02_data', '03_text', '04_features', '16_flickr8k']
+STANDIN_CHAPTERS = ['01_data', '02_text', '03_features', '08_flickr8k']
+# Chapters whose checks compare speeds (serving's batching gain, the benchmarks, the explorer's page times): with
+# --jobs they run alone, after the others, so that no other notebook shares the cores with them.
+ALONE = ['11_explorer', '15_serve', '17_benchmarks']
 STOP = 'DatasetNeeded'  # the error a chapter raises to stop Run all where it needs a dataset
 KERNEL_ARGS = ['--InlineBackend.figure_formats=png', "--InlineBackend.rc={'figure.dpi': 64}",
                '--IPKernelApp.capture_fd_output=False']  # C++ libraries' own stderr stays out of the outputs
@@ -42,7 +45,7 @@ def situation_env(situation, scratch):
     return env
 
 
-STEADY = [(re.compile(r'/tmp/tmp[\w-]+'), '/tmp/…'), (re.compile(r'/tmp/ipykernel_\d+/\d+\.py'), '<cell>'),
+STEADY = [(re.compile(r'/tmp/tmp[\w.-]+'), '/tmp/…'), (re.compile(r'/tmp/ipykernel_\d+/\d+\.py'), '<cell>'),
           (re.compile(re.escape(str(Path.home()))), '~'),
           (re.compile(re.escape(str(ROOT))), '.')]
 
@@ -89,6 +92,12 @@ def run(name, env, write, timeout):
     return seconds, error, stopped
 
 
+def _run_one(job):
+    "`run` of a notebook without writing, in a pool's process."
+    name, env, timeout = job
+    return run(name, env, False, timeout)
+
+
 def clear_after_stop(nb):
     "Remove the outputs (of an earlier run) of the cells after the one that stopped for a dataset."
     after = False
@@ -104,8 +113,10 @@ def main(argv=None):
     p.add_argument('--situation', choices=['none', 'standin'], default='none', help='no dataset, or the stand-in of Kaggle\'s')
     p.add_argument('--write', action='store_true', help='write the outputs back into nbs/ (situation none only)')
     p.add_argument('--timeout', type=int, default=1800, help='seconds allowed per cell')
+    p.add_argument('--jobs', type=int, default=1, help='notebooks run at a time (the ALONE chapters always alone)')
     a = p.parse_args(argv)
     if a.write and a.situation != 'none': p.error('outputs are written from the no-dataset situation only')
+    if a.jobs < 1 or (a.write and a.jobs > 1): p.error('--jobs: 1 or more, and 1 with --write (its figures are timed alone)')
     every = sorted(f.stem for f in NBS.glob('*.ipynb'))
     names = a.notebooks or (STANDIN_CHAPTERS if a.situation == 'standin' else every)
     if missing := [n for n in names if not (NBS/f'{n}.ipynb').is_file()]: p.error(f'no notebook named {missing[0]}')
@@ -115,13 +126,20 @@ def main(argv=None):
     failed, pictures = [], {f: f.read_bytes() for f in (NBS/'images').glob('*')}  # the README's, rewritten by a Run all
     try:
         env = situation_env(a.situation, scratch)
-        print(f'Run all, situation "{a.situation}":', flush=True)
-        for name in names:
-            seconds, error, stopped = run(name, env, a.write, a.timeout)
+        print(f'Run all, situation "{a.situation}"' + (f', {a.jobs} notebooks at a time:' if a.jobs > 1 else ':'), flush=True)
+        def report(name, seconds, error, stopped):
             if stopped and a.situation == 'standin': error = f'{name} stopped for a dataset, though the stand-in is attached'
             status = 'FAILED' if error else 'ok, stopped where it says it needs data,' if stopped else 'ok'
             print(f'  {name:16} {status} in {seconds:.0f}s', flush=True)
             if error: failed.append(name); print(error[-3000:], file=sys.stderr)
+        together = [n for n in names if a.jobs > 1 and n not in ALONE]
+        if together:  # each notebook in a process of its own: run() sets the environment and fd 2 of its process
+            import multiprocessing as mp
+            with mp.get_context('spawn').Pool(a.jobs, maxtasksperchild=1) as pool:
+                for name, res in zip(together, pool.imap(_run_one, [(n, env, a.timeout) for n in together])):
+                    report(name, *res)
+        for name in names:
+            if name not in together: report(name, *run(name, env, a.write, a.timeout))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(run_dir, ignore_errors=True)  # it did not exist before: this run made it
