@@ -19,7 +19,7 @@ from .files import (InputError, admit_file, as_path, atomic_write, check_folder_
 from .text import PRESETS, Vocabulary
 from .features import (FeatureExtractor, MAX_PIXELS, array_to_rgb, decode_image, get_backbone,
                                               image_array_problem, image_problem, resize_image, trace_once_per_object)
-from .model import build_model, check_model_config, load_weights
+from .extended_model import build_model, check_model_config, load_weights
 from .training import check_recipe
 
 # %% auto #0

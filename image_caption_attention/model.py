@@ -7,17 +7,9 @@ from __future__ import annotations
 import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
 import keras
 from keras import layers, ops
-import inspect, os
-from pathlib import Path
-import numpy as np
-from fastcore.basics import patch_to
-from .files import InputError, check_h5, check_schema
-from .features import get_backbone
 
 # %% auto #0
-__all__ = ['LOOKS_REMEMBERED', 'SIZES', 'Encoder', 'SmallCNN', 'BahdanauAttention', 'ShowAttendTell', 'grid_positions',
-           'masked_loss', 'attention_penalty', 'count_parameters', 'memory_available', 'largest_size',
-           'check_model_fits', 'check_model_config', 'build_model', 'load_weights']
+__all__ = ['Encoder', 'BahdanauAttention', 'ShowAttendTell', 'masked_loss', 'attention_penalty']
 
 # %% ../nbs/04_model.ipynb #e19368fc
 @keras.saving.register_keras_serializable('ica')
@@ -29,36 +21,6 @@ class Encoder(layers.Layer):
         self.dense = layers.Dense(embed_dim)
     def call(self, features): return ops.leaky_relu(self.dense(features), negative_slope=0.01)
     def get_config(self): return {**super().get_config(), 'embed_dim': self.embed_dim}
-
-# %% ../nbs/04_model.ipynb #0d7e5166
-def _form_input(x):
-    "The form stream's input: the chroma of each pixel (max − min of its channels) and its x and y in −1…1."
-    b, h, w = ops.shape(x)[0], x.shape[1], x.shape[2]
-    ys, xs = ops.meshgrid(ops.linspace(-1.0, 1.0, h), ops.linspace(-1.0, 1.0, w), indexing='ij')
-    chroma = ops.max(x, -1, keepdims=True) - ops.min(x, -1, keepdims=True)
-    return ops.concatenate([chroma, ops.broadcast_to(ops.stack([xs, ys], -1)[None], (b, h, w, 2))], -1)
-
-# %% ../nbs/04_model.ipynb #e579e1df
-@keras.saving.register_keras_serializable('ica')
-class SmallCNN(layers.Layer):
-    "Pixels `(B, 64, 64, 3)` in [0, 1] → grid features `(B, 64, channels + colours)`: form and colour streams."
-    def __init__(self, channels=128, colours=32, **kw):
-        super().__init__(**kw)
-        self.channels, self.colours = channels, colours
-        self.form = [layers.Conv2D(c, 3, padding='same', activation='relu') for c in (32, 64, channels, channels)]
-        self.colour = [layers.Conv2D(colours, 1, activation='relu') for _ in range(2)]
-        self.pool, self.cell = layers.MaxPooling2D(2), layers.AveragePooling2D(8)
-    def call(self, images):
-        x = ops.cast(images, 'float32')
-        f = _form_input(x)
-        for i, conv in enumerate(self.form):
-            f = conv(f)
-            if i < 3: f = self.pool(f)  # 64 → 32 → 16 → 8
-        c = x
-        for conv in self.colour: c = conv(c)
-        x = ops.concatenate([f, self.cell(c)], -1)  # (B, 8, 8, channels + colours)
-        return ops.reshape(x, (ops.shape(x)[0], x.shape[1] * x.shape[2], x.shape[-1]))
-    def get_config(self): return {**super().get_config(), 'channels': self.channels, 'colours': self.colours}
 
 # %% ../nbs/04_model.ipynb #bdb7c5f0
 @keras.saving.register_keras_serializable('ica')
@@ -83,159 +45,70 @@ class BahdanauAttention(layers.Layer):
 # %% ../nbs/04_model.ipynb #80a6352c
 @keras.saving.register_keras_serializable('ica')
 class ShowAttendTell(keras.Model):
-    "Image features (or pixels, with `backbone='small_cnn'`) and caption tokens → next-word logits and attention."
+    "The write-up's captioner: image grid features `(B, L, C)` and caption tokens → next-word logits and attention."
+    readout_is_state = True  # what the output layers read is the GRU's state (not so in *The extended model*)
     def __init__(self, vocab_size, # words, `PAD` and `UNK` included
                  embed_dim=256, # encoder and word embedding size
                  units=512, # attention and GRU units
-                 backbone='inception_v3', # what the features come from (`small_cnn`: pixels, through `SmallCNN`)
-                 dropout=0.0, # on the readout, before the output layers
-                 init_from_mean=False, # first state from the mean of the encoded features
+                 backbone='inception_v3', # the CNN whose grid features the model reads
+                 dropout=0.0, # on the GRU's output, before the output layers
                  stateless_gru=False, # the write-up's bug: the GRU restarts from zeros at each word
-                 deep_output=False, # the attended context also feeds the output layers
-                 language_gru=False, # two word-only GRUs: one that attends, one that speaks
-                 location_feedback=False, # the recurrence is told where it looked at the last three words
                  **kw):
         super().__init__(**kw)
         self.cfg = dict(vocab_size=vocab_size, embed_dim=embed_dim, units=units, backbone=backbone, dropout=dropout,
-                        init_from_mean=init_from_mean, stateless_gru=stateless_gru, deep_output=deep_output,
-                        language_gru=language_gru, location_feedback=location_feedback)
-        self.units, self.stateless_gru, self.location_feedback = units, stateless_gru, location_feedback
-        self.gru_state = 2 * units if language_gru else units
-        self.state_size = self.gru_state + (2 * LOOKS_REMEMBERED if location_feedback else 0)  # carried word to word
-        self._make_layers(**self.cfg)
+                        stateless_gru=stateless_gru)
+        self.units, self.stateless_gru, self.state_size = units, stateless_gru, units  # the state carried word to word
+        self.encoder = Encoder(embed_dim)  # (B, L, C) → (B, L, E)
+        self.attention = BahdanauAttention(units)  # queried by the GRU's state
+        self.embedding = layers.Embedding(vocab_size, embed_dim)  # previous word → (B, E)
+        self.gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform')
+        self.dropout = layers.Dropout(dropout)
+        self.fc1 = layers.Dense(units)
+        self.fc2 = layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
+
+    def encode(self, features, training=False):
+        "Once per image: encoded grid `(B, L, E)`, attention keys `(B, L, U)`, first state `(B, U)` (zeros)."
+        enc = self.encoder(ops.cast(features, 'float32'))
+        return enc, self.attention.keys(enc), ops.zeros((ops.shape(enc)[0], self.units), enc.dtype)
+
+    def recur(self, emb, h, enc, keys):
+        "One word: the previous word embedded `(B, E)`, the state `(B, U)` → new state, attention `(B, L)`, readout."
+        context, alpha = self.attention(enc, keys, h)  # (B, E), (B, L): the state asks where to look
+        previous = ops.zeros_like(h) if self.stateless_gru else h
+        _, new = self.gru(ops.concatenate([context, emb], axis=-1), [previous])  # what it saw, and the last word
+        return new[0], alpha, new[0]
+
+    def logits(self, readout, training=False):
+        "Readouts `(..., U)` → word logits `(..., V)`."
+        return self.fc2(self.fc1(self.dropout(readout, training=training)))
+
+    def step(self, tokens, h, enc, keys):
+        "One word for a batch, as decoding uses it: tokens `(B,)` → logits `(B, V)`, new state, attention `(B, L)`."
+        h, alpha, readout = self.recur(self.embedding(tokens), h, enc, keys)
+        return self.logits(readout), h, alpha
+
+    def states(self, inputs, training=False):
+        "Teacher forcing without the output layers: readouts `(B*k, T, R)` and attention `(B*k, T, L)`."
+        features, tokens = inputs
+        enc, keys, h0 = self.encode(features, training)
+        reps = ops.shape(tokens)[0] // ops.maximum(ops.shape(enc)[0], 1)  # captions per image: each image encoded once
+        h0 = ops.repeat(h0, reps, axis=0)  # a state per caption; the captions of an image share its keys
+        emb = self.embedding(tokens)  # (B*k, T, E): all words embedded at once
+        _, _, r0 = self.recur(emb[:, 0], h0, enc, keys)  # builds the layers outside the loop; r0: the readout's shape
+        if not self.fc1.built: self.logits(r0)
+        def body(carry, emb_t):  # scan's outputs are shaped like its carry: the readout is carried if it is not the state
+            h, alpha, r = self.recur(emb_t, carry[0], enc, keys)
+            return ((h, alpha),) * 2 if self.readout_is_state else ((h, alpha, r),) * 2
+        init = (h0, ops.zeros((ops.shape(h0)[0], keys.shape[1]), keys.dtype)) + (() if self.readout_is_state else (ops.zeros_like(r0),))
+        _, outs = ops.scan(body, init, ops.transpose(emb, (1, 0, 2)))  # word by word: outs are (T, B*k, ...)
+        return ops.transpose(outs[0 if self.readout_is_state else 2], (1, 0, 2)), ops.transpose(outs[1], (1, 0, 2))
+
+    def call(self, inputs, training=False):
+        "Teacher forcing: `(features (B, L, C), tokens (B*k, T))` → next-word logits `(B*k, T, V)`, attention `(B*k, T, L)`."
+        readouts, alphas = self.states(inputs, training)
+        return self.logits(readouts, training), alphas
 
     def get_config(self): return {**super().get_config(), **self.cfg}
-
-# %% ../nbs/04_model.ipynb #103da2af
-@patch_to(ShowAttendTell)
-def _make_layers(self, vocab_size, embed_dim, units, backbone, dropout, init_from_mean, deep_output, language_gru,
-                 **_):
-    "The layers, created in the order their weights are saved."
-    self.stem = SmallCNN() if backbone == 'small_cnn' else None
-    self.encoder = Encoder(embed_dim)
-    self.attention = BahdanauAttention(units)
-    self.embedding = layers.Embedding(vocab_size, embed_dim)
-    self.gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform')
-    self.lang_gru = layers.GRUCell(units, recurrent_initializer='glorot_uniform') if language_gru else None
-    self.init_h = layers.Dense(self.gru_state, activation='tanh') if init_from_mean else None
-    self.dropout = layers.Dropout(dropout)
-    self.fc1 = layers.Dense(units)
-    self.fc2 = layers.Dense(vocab_size, dtype='float32')  # float32 logits under mixed precision
-    self.fcz = layers.Dense(units) if deep_output else None
-
-# %% ../nbs/04_model.ipynb #521bdbf7
-@patch_to(ShowAttendTell)
-def encode(self, features, training=False):
-    "Encoded features `(B, L, E)`, attention keys `(B, L, U)` and the first state `(B, S)`."
-    x = self.stem(features) if self.stem is not None else features
-    enc = self.encoder(ops.cast(x, 'float32'))
-    if self.init_h is not None: h0 = self.init_h(ops.mean(enc, axis=1))
-    else: h0 = ops.zeros((ops.shape(enc)[0], self.gru_state), enc.dtype)
-    if self.location_feedback:
-        h0 = ops.concatenate([h0, ops.zeros((ops.shape(enc)[0], 2 * LOOKS_REMEMBERED), enc.dtype)], -1)
-    return enc, self.attention.keys(enc), h0
-
-# %% ../nbs/04_model.ipynb #3b96d230
-@patch_to(ShowAttendTell)
-def _recur(self, emb, state, enc, keys):
-    "One step: new state `(B, S)`, attention `(B, L)`, readout `(B, U)` (`(B, U + E)` with the deep output)."
-    if self.lang_gru is not None: return self._recur_two(emb, state, enc, keys)
-    h = state[:, :self.units]
-    context, alpha = self.attention(enc, keys, h)
-    previous = ops.zeros_like(h) if self.stateless_gru else h
-    _, new = self.gru(ops.concatenate([context, emb, *self._where_it_looked(state)], axis=-1), [previous])
-    h = new[0]
-    return self._with_location(h, alpha, state), alpha, self._readout(h, context)
-
-# %% ../nbs/04_model.ipynb #f212e21f
-@patch_to(ShowAttendTell)
-def _recur_two(self, emb, state, enc, keys):
-    "The step with two word-only GRUs: the attention GRU reads the word, then looks; the language GRU speaks."
-    x = ops.concatenate([emb, *self._where_it_looked(state)], -1)
-    _, att = self.gru(x, [state[:, :self.units]])
-    context, alpha = self.attention(enc, keys, att[0])
-    _, lang = self.lang_gru(x, [state[:, self.units:2 * self.units]])
-    out = lang[0]
-    new = self._with_location(ops.concatenate([att[0], out], -1), alpha, state)
-    return new, alpha, self._readout(out, context)
-
-# %% ../nbs/04_model.ipynb #c8752e9b
-def grid_positions(cells):
-    "`(cells, 2)`: the x and y (in −1…1) of each cell of a square grid, row by row."
-    side = int(round(cells ** 0.5))
-    ys, xs = np.meshgrid(np.linspace(-1, 1, side), np.linspace(-1, 1, side), indexing='ij')
-    return np.stack([xs.ravel(), ys.ravel()], -1).astype('float32')
-
-# %% ../nbs/04_model.ipynb #fb1f83c2
-LOOKS_REMEMBERED = 3  # words whose attended positions are fed back
-
-# %% ../nbs/04_model.ipynb #4a655bd2
-@patch_to(ShowAttendTell)
-def _where_it_looked(self, state):
-    "The positions fed back (the state's tail), as a list of inputs: empty without location feedback."
-    return [state[:, self.gru_state:]] if self.location_feedback else []
-
-# %% ../nbs/04_model.ipynb #738bb7e1
-@patch_to(ShowAttendTell)
-def _looking_at(self, alpha):
-    "The attention-weighted position of this step, as a list of inputs: empty without location feedback."
-    return [ops.matmul(alpha, ops.cast(grid_positions(alpha.shape[-1]), alpha.dtype))] if self.location_feedback else []
-
-# %% ../nbs/04_model.ipynb #f7810c13
-@patch_to(ShowAttendTell)
-def _with_location(self, h, alpha, state):
-    "The new state: the GRUs' state `h`, and with location feedback where it looks now before where it looked."
-    if not self.location_feedback: return h
-    return ops.concatenate([h, *self._looking_at(alpha), state[:, self.gru_state:-2]], -1)
-
-# %% ../nbs/04_model.ipynb #34336fef
-@patch_to(ShowAttendTell)
-def _readout(self, h, context):
-    "What the output layers read: `h`, and with the deep output the attended context."
-    if self.fcz is None: return h
-    return ops.concatenate([h, context], -1)
-
-# %% ../nbs/04_model.ipynb #741f21aa
-@patch_to(ShowAttendTell)
-def logits(self, readout, training=False):
-    "Readouts `(..., U)` or `(..., U + E)` → word logits `(..., V)`."
-    h = self.dropout(readout[..., :self.units], training=training)
-    if self.fcz is None: return self.fc2(self.fc1(h))
-    return self.fc2(self.fc1(h) + self.fcz(readout[..., self.units:]))
-
-# %% ../nbs/04_model.ipynb #a3910c24
-@patch_to(ShowAttendTell)
-def step(self, tokens, h, enc, keys):
-    "One word for a batch: previous tokens `(B,)` → logits `(B, V)`, new state, attention `(B, L)`."
-    h, alpha, r = self._recur(self.embedding(tokens), h, enc, keys)
-    return self.logits(r), h, alpha
-
-# %% ../nbs/04_model.ipynb #e34c4bf1
-@patch_to(ShowAttendTell)
-def states(self, inputs, training=False):
-    "Teacher forcing without the output layers: readouts `(B*k, T, U or U + E)` and attention `(B*k, T, L)`."
-    features, tokens = inputs
-    enc, keys, h0 = self.encode(features, training)
-    reps = ops.shape(tokens)[0] // ops.maximum(ops.shape(enc)[0], 1)  # captions per image: each image encoded once
-    h0 = ops.repeat(h0, reps, axis=0)  # a state per caption; the captions of an image share its keys
-    emb = self.embedding(tokens)  # all words embedded at once
-    h1, _, r0 = self._recur(emb[:, 0], h0, enc, keys)  # builds the layers outside the loop; r0 sets the readout's shape
-    if not self.fc1.built: self.logits(r0)
-    separate = self.fcz is not None or self.lang_gru is not None or self.location_feedback  # readout ≠ state
-    def body(carry, emb_t):
-        h, alpha, r = self._recur(emb_t, carry[0], enc, keys)
-        out = (h, alpha, r) if separate else (h, alpha)
-        return out, out
-    init = (h0, ops.zeros((ops.shape(h0)[0], keys.shape[1]), keys.dtype)) + ((ops.zeros_like(r0),) if separate else ())
-    _, outs = ops.scan(body, init, ops.transpose(emb, (1, 0, 2)))
-    return ops.transpose(outs[-1] if separate else outs[0], (1, 0, 2)), ops.transpose(outs[1], (1, 0, 2))
-
-# %% ../nbs/04_model.ipynb #a6e4e05e
-@patch_to(ShowAttendTell)
-def call(self, inputs, training=False):
-    "Teacher forcing: `(features (B, ...), tokens (B*k, T))` → next-word logits `(B*k, T, V)`, attention `(B*k, T, L)`."
-    rs, alphas = self.states(inputs, training)
-    return self.logits(rs, training), alphas
 
 # %% ../nbs/04_model.ipynb #7267943b
 def masked_loss(targets, logits):
@@ -249,93 +122,3 @@ def attention_penalty(alphas, targets):
     "Σ_cells (1 − Σ_t α_t)², averaged over the batch; steps on padding do not count."
     mask = ops.cast(ops.not_equal(targets, 0), alphas.dtype)[..., None]
     return ops.mean(ops.sum(ops.square(1.0 - ops.sum(alphas * mask, axis=1)), axis=-1))
-
-# %% ../nbs/04_model.ipynb #f8ba1690
-def _dense(i, o): return i * o + o
-def _conv(i, o, k): return k * k * i * o + o
-
-# %% ../nbs/04_model.ipynb #7a38613d
-def count_parameters(cfg):
-    "How many weights the `ShowAttendTell` of configuration `cfg` has, counted from its sizes."
-    V, E, U = cfg['vocab_size'], cfg.get('embed_dim', 256), cfg.get('units', 512)
-    two, S = cfg.get('language_gru', False), (2 if cfg.get('language_gru', False) else 1) * U
-    where = 2 * LOOKS_REMEMBERED if cfg.get('location_feedback') else 0  # the positions fed back to the GRUs
-    gru = lambda i: 3 * U * (i + U) + 2 * 3 * U  # kernel, recurrent kernel, two biases (reset_after)
-    if get_backbone(cfg.get('backbone', 'inception_v3')).name == 'small_cnn':
-        C = 128 + 32  # SmallCNN's form and colour channels
-        form = sum(_conv(i, o, 3) for i, o in [(3, 32), (32, 64), (64, 128), (128, 128)])
-        stem = form + _conv(3, 32, 1) + _conv(32, 32, 1)
-    else: C, stem = get_backbone(cfg.get('backbone', 'inception_v3')).feature_shape[-1], 0
-    n = stem + _dense(C, E) + _dense(E, U) + _dense(U, U) + _dense(U, 1) + V * E  # encoder, attention, embedding
-    n += gru(E + where) + gru(E + where) if two else gru(2 * E + where)
-    n += _dense(E, S) if cfg.get('init_from_mean') else 0
-    n += _dense(U, U) + _dense(U, V) + (_dense(E, U) if cfg.get('deep_output') else 0)
-    return n
-
-# %% ../nbs/04_model.ipynb #91b61b7a
-def memory_available():
-    "Bytes of memory available now (`MemAvailable` on Linux; the physical memory elsewhere)."
-    try:
-        for line in Path('/proc/meminfo').read_text().splitlines():
-            if line.startswith('MemAvailable:'): return int(line.split()[1]) * 1024
-    except OSError: pass
-    return os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
-
-# %% ../nbs/04_model.ipynb #ceb58583
-SIZES = ('vocab_size', 'embed_dim', 'units')  # the settings a model's weight count grows with
-
-def largest_size(cfg):
-    "The one of `SIZES` in `cfg` that the most weights depend on: set to 1, it removes the most."
-    return max((k for k in SIZES if k in cfg), key=lambda k: count_parameters(cfg) - count_parameters({**cfg, k: 1}))
-
-# %% ../nbs/04_model.ipynb #d99d90a8
-def check_model_fits(cfg, training=False, where='model'):
-    "`cfg` if its weights (and, to train, their gradients and Adam's two moments) fit in the memory available."
-    n = count_parameters(cfg)
-    need, avail = n * 4 * (4 if training else 1), memory_available()
-    if need > avail:
-        what, k = 'its weights, gradients and two Adam moments' if training else 'its weights', largest_size(cfg)
-        raise InputError(f'{where}: {k} {cfg[k]:,} makes a model of {n:,} weights, about {need / 2**30:,.1f} GiB for {what}; '
-                         f'{avail / 2**30:,.1f} GiB are available')
-    return cfg
-
-# %% ../nbs/04_model.ipynb #cb9b3d72
-def _kinds():
-    "Each argument of `ShowAttendTell` and the type of its default (`vocab_size`, without one, is an int)."
-    params = inspect.signature(ShowAttendTell.__init__).parameters
-    return {n: int if p.default is p.empty else type(p.default) for n, p in params.items() if n not in ('self', 'kw')}
-
-# %% ../nbs/04_model.ipynb #02e8bac8
-def check_model_config(cfg, where='model config'):
-    "`cfg` if it names only `ShowAttendTell`'s arguments, each of its default's type and in range, and fits in memory."
-    kinds = _kinds()
-    check_schema(cfg, {str: (int, float, str, bool)}, where)
-    for k, v in cfg.items():
-        if k not in kinds: raise InputError(f'{where}: unknown model setting {k[:40]!r}')
-        check_schema(v, (int, float) if kinds[k] is float else kinds[k], where, k)
-    if 'vocab_size' not in cfg: raise InputError(f'{where}: vocab_size is missing')
-    for k in ('vocab_size', 'embed_dim', 'units'):
-        if k in cfg and cfg[k] < 1: raise InputError(f'{where}: {k} must be at least 1, not {cfg[k]}')
-    dropout = cfg.get('dropout', 0.0)
-    if not 0 <= dropout < 1: raise InputError(f'{where}: dropout must be in [0, 1), not {dropout}')
-    get_backbone(cfg.get('backbone', 'inception_v3'))  # an unknown name is an error
-    return check_model_fits(cfg, where=where)
-
-# %% ../nbs/04_model.ipynb #d0c43ea2
-def build_model(cfg):
-    "A `ShowAttendTell` from its configuration, with its weights created."
-    model = ShowAttendTell(**cfg)
-    shape = get_backbone(cfg.get('backbone', 'inception_v3')).feature_shape
-    model((np.zeros((1, *shape), 'float32'), np.ones((1, 2), 'int32')))
-    return model
-
-# %% ../nbs/04_model.ipynb #07c8aabe
-def load_weights(model, path, root=None):
-    "Load `path` into the built `model`, checked (`check_h5`, and every weight finite); problems name the file."
-    check_h5(path, root, max_bytes=int(model.count_params() * 4 * 1.1) + (1 << 20))
-    try: model.load_weights(path)
-    except (ValueError, OSError, KeyError, TypeError) as e:
-        raise InputError(f'{path}: does not fit this model ({" ".join(str(e).split())[:150]})') from None
-    if not all(np.isfinite(w).all() for w in model.get_weights()):
-        raise InputError(f'{path}: holds NaN or infinite weights')
-    return model

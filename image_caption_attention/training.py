@@ -20,7 +20,8 @@ from .files import (InputError, atomic_write, inside, new_folder_beside,
 from .data import load_captions, split_by_image, split_dataset
 from .text import PRESETS, Vocabulary, clean_caption
 from .features import FeatureStore, extract_features
-from .model import ShowAttendTell, attention_penalty, load_weights
+from .model import ShowAttendTell, attention_penalty
+from .extended_model import ShowAttendTellExtended, load_weights, make_model
 
 # %% auto #0
 __all__ = ['DECODE_SLACK', 'VAL_SHARE', 'READERS', 'READ_AHEAD', 'NO_AUTOTUNE', 'STATE_NAME', 'TRAINER_SCHEMA', 'LOST',
@@ -204,7 +205,7 @@ from .recipes import MAX_SIZE, RECIPE_SCHEMA, RECIPES, Recipe, check_recipe
 
 # %% ../nbs/05_training.ipynb #2699d77d
 @patch_to(Recipe)
-def model(self, vocab_size): return ShowAttendTell(**self.model_config(vocab_size))
+def model(self, vocab_size): return make_model(self.model_config(vocab_size))
 
 # %% ../nbs/05_training.ipynb #d0d9f64d
 @patch_to(Recipe)
