@@ -1,6 +1,6 @@
 __version__ = "0.1.0"
 "Image captioning with visual attention (Show, Attend and Tell) in TensorFlow/Keras 3."
-import os as _os, re as _re, sys as _sys, threading as _threading
+import contextlib as _contextlib, os as _os, re as _re, sys as _sys, threading as _threading
 import importlib.abc as _abc, importlib.util as _util
 USER_TF_LOG_LEVEL = _os.environ.get('TF_CPP_MIN_LOG_LEVEL')  # what the user set, if anything (`ica` goes quieter)
 _os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # TensorFlow's start-up chatter hides the output that matters
@@ -11,7 +11,10 @@ TF_STARTUP_NOISE = _re.compile(
     r'All log messages before absl::InitializeLog|cudart_stub\.cc|cuda_platform\.cc|failed call to cuInit|'
     r'Unable to register cu(DNN|FFT|BLAS) factory|computation_placer\.cc|TF-TRT Warning|'
     r'oneDNN custom operations are on|This TensorFlow binary is optimized to use available CPU instructions|'
-    r'^To enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags')
+    r'^To enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags|'
+    # XLA's first compilation in a process (compiled decoding, see *Inference*)
+    r'Compiled cluster using XLA|XLA service 0x[0-9a-f]+ initialized for platform|StreamExecutor device \(\d+\): Host|'
+    r'disabling MLIR crash reproducer')
 
 
 def _forward(read_fd, write_fd):
@@ -21,26 +24,37 @@ def _forward(read_fd, write_fd):
             if not TF_STARTUP_NOISE.search(line.decode(errors='replace')): _os.write(write_fd, line)
 
 
-def _import_filtered(load, module):
-    "Run TensorFlow's import, and its GPU probe where there is no GPU, with file descriptor 2 through `_forward`."
+@_contextlib.contextmanager
+def quiet_tensorflow_stderr():
+    "While the block runs, file descriptor 2 goes through `_forward`: TensorFlow's noise dropped, any other line shown."
     for f in (_sys.stdout, _sys.stderr):
         try: f.flush()
         except Exception: pass
     try: saved = _os.dup(2)
-    except OSError: return load(module)  # no file descriptor 2 to borrow: load as it is
+    except OSError: saved = None  # no file descriptor 2 to borrow: the block runs as it is
+    if saved is None:
+        yield
+        return
     r, w = _os.pipe()
     reader = _threading.Thread(target=_forward, args=(r, saved), daemon=True)
-    reader.start()  # lines pass as they come (one written just before TensorFlow aborts its import may not)
+    reader.start()  # lines pass as they come (one written just before TensorFlow aborts may not)
     _os.dup2(w, 2); _os.close(w)
-    try:
+    try: yield
+    finally:
+        try: _sys.stderr.flush()  # Python's own lines of the block go out through the pipe, in order
+        except Exception: pass
+        _os.dup2(saved, 2)  # the pipe's last writer closes: the reader drains it and stops
+        reader.join(10)
+        _os.close(saved)
+
+
+def _import_filtered(load, module):
+    "Run TensorFlow's import, and its GPU probe where there is no GPU, with stderr through `quiet_tensorflow_stderr`."
+    with quiet_tensorflow_stderr():
         load(module)
         if not _os.path.exists('/proc/driver/nvidia'):  # no NVIDIA driver: the CUDA probe prints its failure here
             try: module.config.list_physical_devices()
             except Exception: pass
-    finally:
-        _os.dup2(saved, 2)  # the pipe's last writer closes: the reader drains it and stops
-        reader.join(10)
-        _os.close(saved)
 
 
 class _FilteredLoader(_abc.Loader):

@@ -4,11 +4,12 @@
 
 # %% ../nbs/06_inference.ipynb #13d21bbe
 from __future__ import annotations
-import dataclasses, io, json, math, os, shutil, sys
+import contextlib, dataclasses, io, json, math, os, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import image_caption_attention  # first, in a notebook: it keeps TensorFlow's start-up lines quiet
+from . import quiet_tensorflow_stderr
 import tensorflow as tf
 import keras
 from keras import ops
@@ -25,8 +26,8 @@ from .training import check_recipe
 # %% auto #0
 __all__ = ['NEG_INF', 'PIL_FORMATS', 'MODEL_FILES', 'FORMAT', 'MAX_DECODE_LEN', 'CONFIG_SCHEMA', 'MAP_SIDE', 'pick_beams',
            'next_words', 'keep_best', 'start_beams', 'add_word', 'beam_step', 'beam_search', 'label',
-           'decode_file_bytes', 'load_image', 'load_images', 'Caption', 'Captioner', 'check_save_target', 'model_file',
-           'plot_attention']
+           'decode_file_bytes', 'load_image', 'load_images', 'Caption', 'Captioner', 'pieces', 'check_save_target',
+           'model_file', 'plot_attention']
 
 # %% ../nbs/06_inference.ipynb #4b1bc2de
 from .recipes import DEFAULT_BEAM, GREEDY, LENGTH_PENALTY, MAX_LEN
@@ -174,22 +175,43 @@ class Captioner:
         self.recipe = recipe
         self.backbone = get_backbone(model.cfg['backbone'])
         self.extractor = extractor or FeatureExtractor(self.backbone, 'imagenet')  # a pretrained CNN needs its weights
-        self._decoders = {}
+        self._decoders, self._compiled = {}, set()  # decoders by (beam, length penalty, compiled); sizes compiled
 
 # %% ../nbs/06_inference.ipynb #c8a08b79
+def pieces(n):
+    "The powers of two that sum to `n`, largest first: the batch sizes XLA compiles `n` images in."
+    return [1 << b for b in range(n.bit_length() - 1, -1, -1) if n >> b & 1]
+
+# %% ../nbs/06_inference.ipynb #8089b6a6
 @patch_to(Captioner)
-def decode(self, features, beam=GREEDY, length_penalty=LENGTH_PENALTY):
-    "`beam_search`'s every beam, best first, for a batch of features (compiled once per beam width)."
+def decode(self, features, beam=GREEDY, length_penalty=LENGTH_PENALTY, compiled=True):
+    "`beam_search`'s every beam, best first, for a batch of features; `compiled`: by XLA, in pieces (see `pieces`)."
     if isinstance(beam, bool) or not isinstance(beam, (int, np.integer)) or not 1 <= beam <= len(self.vocab):
         raise ValueError(f'beam must be an integer from 1 to the vocabulary size ({len(self.vocab)}), not {beam!r}')
-    key = (int(beam), float(length_penalty))
+    key = (int(beam), float(length_penalty), bool(compiled))
     if key not in self._decoders:
         spec = [tf.TensorSpec((None, *self.backbone.feature_shape), tf.float32)]
-        self._decoders[key] = tf.function(lambda f: beam_search(
-            self.model, f, self.vocab.start, self.vocab.end, self.max_len, *key), input_signature=spec, autograph=False)
-    return [ops.convert_to_numpy(x) for x in self._decoders[key](tf.convert_to_tensor(features, tf.float32))]
+        self._decoders[key] = tf.function(lambda f: beam_search(self.model, f, self.vocab.start, self.vocab.end,
+            self.max_len, *key[:2]), input_signature=spec, autograph=False, jit_compile=key[2])
+    run, features = self._decoders[key], tf.convert_to_tensor(features, tf.float32)
+    if not compiled or len(features) == 0: return [ops.convert_to_numpy(x) for x in run(features)]
+    parts, i = [], 0
+    for n in pieces(len(features)):
+        new = (key, n) not in self._compiled
+        with quiet_tensorflow_stderr() if new else contextlib.nullcontext():  # XLA's first words, kept quiet
+            parts.append([ops.convert_to_numpy(x) for x in run(features[i:i + n])])
+        self._compiled.add((key, n)); i += n
+    return [np.concatenate(p) for p in zip(*parts)]
 
 trace_once_per_object('decode.<locals>')  # one decoder per captioner and beam width
+
+# %% ../nbs/06_inference.ipynb #779ebb8b
+@patch_to(Captioner)
+def warm_up(self, beam=DEFAULT_BEAM, batch_sizes=(1,)):
+    "Compile the decoder of width `beam` for every piece of `batch_sizes`, now; the captioner."
+    for n in sorted({p for b in batch_sizes for p in pieces(int(b))}):
+        self.decode(np.zeros((n, *self.backbone.feature_shape), np.float32), beam)
+    return self
 
 # %% ../nbs/06_inference.ipynb #3dcdb2c7
 def _check_batch(batch_size):

@@ -132,6 +132,7 @@ def serve_app(captioner, beam=DEFAULT_BEAM, max_batch=32, title='ica serve'):
         batcher.queue = asyncio.Queue()  # of this start's event loop: an app can be served again
         blank = {0: np.zeros((size, size, 3), np.float32)}
         await asyncio.to_thread(captioner._caption_pixels, blank, beam, max_batch, True)  # compile the decoder now
+        await asyncio.to_thread(captioner.warm_up, beam, range(1, max_batch + 1))  # every piece a batch can split into
         task = asyncio.create_task(batcher.run())
         yield
         task.cancel()
