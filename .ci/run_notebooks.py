@@ -4,7 +4,9 @@ situation a user is in, and optionally write the outputs back.
     python .ci/run_notebooks.py                        # no dataset attached (a laptop, Colab before copying data)
     python .ci/run_notebooks.py --situation standin    # Kaggle's Flickr8k layout, from a stand-in (see standin.py):
                                                        # the chapters that read a dataset or ImageNet weights
-    python .ci/run_notebooks.py --write                # no dataset; outputs written into nbs/ (what is committed)
+    python .ci/run_notebooks.py --write                # no dataset; outputs written into nbs/ (what is committed):
+                                                       # the cached captioners trained first, so no chapter's
+                                                       # output holds a training's progress
     python .ci/run_notebooks.py 01_data 03_features    # only these notebooks
 
 Prints each notebook's time; exits 1 if any notebook stops with an error (its cell and traceback are shown).
@@ -106,6 +108,14 @@ def clear_after_stop(nb):
         after = after or any(o.get('ename') == STOP for o in cell.get('outputs', []))
 
 
+def train_captioners(env):
+    "Train the chapters' cached captioners (`trained_captioner`) where the cache lacks them, as CI does before its tests."
+    t0 = time.time()
+    code = 'from image_caption_attention.demo import CAPTIONERS, trained_captioner\nfor k in CAPTIONERS: trained_captioner(k, progress=False)'
+    subprocess.run([sys.executable, '-c', code], env=env, check=True)  # env: this process's, ICA_CACHE included
+    print(f'the chapters\' captioners ready in {time.time() - t0:.0f}s', flush=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('notebooks', nargs='*',
@@ -126,6 +136,7 @@ def main(argv=None):
     failed, pictures = [], {f: f.read_bytes() for f in (NBS/'images').glob('*')}  # the README's, rewritten by a Run all
     try:
         env = situation_env(a.situation, scratch)
+        if a.write: train_captioners(env)
         print(f'Run all, situation "{a.situation}"' + (f', {a.jobs} notebooks at a time:' if a.jobs > 1 else ':'), flush=True)
         def report(name, seconds, error, stopped):
             if stopped and a.situation == 'standin': error = f'{name} stopped for a dataset, though the stand-in is attached'

@@ -62,10 +62,9 @@ def decoder_flops(cfg):
     from image_caption_attention.extended_model import LOOKS_REMEMBERED
     V, E, U = cfg['vocab_size'], cfg.get('embed_dim', 256), cfg.get('units', 512)
     b = get_backbone(cfg.get('backbone', 'inception_v3'))
-    if b.name == 'small_cnn':  # SmallCNN: four 3×3 convolutions from 64² down to 8², two 1×1 on 64², then 160 channels
-        L, C = 64, 160
-        form = 2 * 9 * (64**2 * 3 * 32 + 32**2 * 32 * 64 + 16**2 * 64 * 128 + 8**2 * 128 * 128)
-        stem = form + 2 * 64**2 * (3 * 32 + 32 * 32)
+    convs = 2 * 9 * (64**2 * 3 * 32 + 32**2 * 32 * 64 + 16**2 * 64 * 128 + 8**2 * 128 * 128)  # 3×3, 64² down to 8²
+    if b.name == 'small_cnn': (L, C), stem = (64, 160), convs + 2 * 64**2 * (3 * 32 + 32 * 32)  # and two 1×1 on 64²
+    elif b.name == 'one_stream_cnn': (L, C), stem = (64, 128), convs
     else: (L, C), stem = b.feature_shape, 0
     S = 2 * U if cfg.get('language_gru') else U
     image = stem + 2 * L * C * E + 2 * L * E * U + (2 * E * S if cfg.get('init_from_mean') else 0)
@@ -103,10 +102,10 @@ def matmul_rate(n=2048, repeats=5):
 
 # %% ../nbs/18_benchmarks.ipynb #7ba198ea
 def attention_cells(cfg):
-    "Grid cells the attention looks over: SmallCNN's 8×8, or the backbone's grid."
+    "Grid cells the attention looks over: a learned CNN's 8×8, or the backbone's grid."
     from image_caption_attention.features import get_backbone
     b = get_backbone(cfg.get('backbone', 'inception_v3'))
-    return 64 if b.name == 'small_cnn' else b.feature_shape[0]
+    return b.feature_shape[0] if b.pretrained else 64
 
 def elementwise_elements(cfg, rows, words, projected, training=False):
     "Elements the step's elementwise passes touch (see the formula above): `rows` captions or beams, `words` steps, `projected` words."

@@ -14,10 +14,10 @@ from .shapes import (COLOURS, SHAPES, SIZES, CACHE_DIR, ShapeObject, load_boxes,
                                             boxes_image_size, make_shapes_dataset)
 
 # %% auto #0
-__all__ = ['PHRASES', 'HELD_OUT', 'CAPTIONER_VERSION', 'TARGETS', 'SPREAD', 'content_correct', 'names_combo', 'named_objects',
-           'stated_relation', 'scene_check', 'pointing_game', 'scene_scores', 'demo_datasets', 'unseen_scores',
-           'shape_scores', 'train_demo', 'demo_report', 'run_demo', 'TrainedCaptioner', 'trained_captioner',
-           'print_report', 'run_demo_seeds', 'print_spread']
+__all__ = ['PHRASES', 'HELD_OUT', 'CAPTIONER_VERSION', 'CAPTIONERS', 'TARGETS', 'SPREAD', 'content_correct', 'names_combo',
+           'named_objects', 'stated_relation', 'scene_check', 'pointing_game', 'scene_scores', 'demo_datasets',
+           'unseen_scores', 'shape_scores', 'train_demo', 'demo_report', 'run_demo', 'TrainedCaptioner',
+           'trained_captioner', 'print_report', 'run_demo_seeds', 'print_spread']
 
 # %% ../nbs/11_demo.ipynb #1d66f110
 def content_correct(words, objs):
@@ -122,7 +122,7 @@ def unseen_scores(unseen_dir, # a dataset of the held-out pairs
     "How often the captions of `unseen_dir`'s images name the held-out (colour, shape) pairs they show."
     from image_caption_attention.features import extract_features
     boxes = load_boxes(unseen_dir); names = sorted(boxes)
-    store, _ = extract_features(names, Path(unseen_dir)/'Images', store_root, 'small_cnn', progress=False)
+    store, _ = extract_features(names, Path(unseen_dir)/'Images', store_root, cap.backbone.name, progress=False)
     caps, pairs = cap.caption_features(store[names]), set(map(tuple, held_out))
     ok = [all(names_combo(c.words, o.colour, o.shape) for o in boxes[n] if (o.colour, o.shape) in pairs)
           for n, c in zip(names, caps)]
@@ -239,7 +239,8 @@ def run_demo(out='ica_demo', # the folder everything goes into
     return report
 
 # %% ../nbs/11_demo.ipynb #d23154ba
-CAPTIONER_VERSION = 1  # of the cached captioner: bump it when the demo's recipe, data or report change
+CAPTIONER_VERSION = 2  # of the cached captioners: bump it when a recipe, the data or the report change
+CAPTIONERS = {'demo': 'demo', 'classic': 'shapes-classic'}  # each cached captioner's recipe (`RECIPES`)
 
 # %% ../nbs/11_demo.ipynb #47fce0cc
 @contextlib.contextmanager
@@ -256,10 +257,11 @@ def _locked(path):
 # %% ../nbs/11_demo.ipynb #45e63c0d
 @dataclass
 class TrainedCaptioner:
-    "The demo's captioner, with the folder it was trained in and its report."
+    "A cached captioner, with the folder it was trained in and its report."
     captioner: object  # a `Captioner`
     folder: Path  # data/ (the shapes it learnt from), model/, loss.png, report.json
     report: dict  # `run_demo`'s: the scores on the held-out images, the history, the test images
+    kind: str = 'demo'  # which of `CAPTIONERS`
 
     @property
     def image_root(self): return self.folder/'data'/'Images'
@@ -269,30 +271,38 @@ class TrainedCaptioner:
     def history(self): return self.report['history']
     @property
     def weights_sha256(self):
-        "The hash of its weights file: one trained model, one hash."
-        return hashlib.sha256((self.folder/'model'/'model.weights.h5').read_bytes()).hexdigest()
+        "The hash of its weights, array by array: one trained model, one hash (the file also holds the name Keras gave it)."
+        import h5py
+        digest = hashlib.sha256()
+        def add(name, item):
+            if isinstance(item, h5py.Dataset): digest.update(name.encode() + np.ascontiguousarray(item[()]).tobytes())
+        with h5py.File(self.folder/'model'/'model.weights.h5', 'r') as f: f.visititems(add)  # in the order of the names
+        return digest.hexdigest()
     def references(self):
         "`{image: [caption, ...]}` of the dataset it learnt from, as written."
         from image_caption_attention.data import load_captions
         return load_captions(self.folder/'data').groupby('image').caption.apply(list).to_dict()
 
 # %% ../nbs/11_demo.ipynb #63e6244c
-def trained_captioner(progress=True): # show the training when it trains
-    "The demo's captioner (seed 0), trained once into the cache folder and loaded on every later call; prints which it is."
+def trained_captioner(kind='demo', # which of `CAPTIONERS`
+                      progress=True): # show the training when it trains
+    "The captioner `kind` (seed 0), trained once into the cache folder and loaded on every later call; prints which it is."
     from image_caption_attention.inference import Captioner
     from image_caption_attention.shapes import SHAPES_VERSION
-    folder = CACHE_DIR/f'captioner-v{CAPTIONER_VERSION}-shapes-v{SHAPES_VERSION}'
+    from image_caption_attention.training import RECIPES
+    if kind not in CAPTIONERS: raise UsageError(f'unknown captioner {str(kind)[:40]!r}; known: {", ".join(CAPTIONERS)}')
+    folder = CACHE_DIR/f'captioner-v{CAPTIONER_VERSION}-{kind}-shapes-v{SHAPES_VERSION}'
     with _locked(folder.with_name(folder.name + '.lock')):
         if not (folder/'report.json').is_file():
-            print(f'training the demo\'s captioner once (a few minutes on a CPU), into {folder}', flush=True)
+            print(f'training the {kind} captioner once (a few minutes on a CPU), into {folder}', flush=True)
             for old in folder.parent.glob(f'.*-{folder.name}'): shutil.rmtree(old)  # what a killed run left
             tmp = new_folder_beside(folder)  # filled out of sight, then swapped in whole
-            run_demo(tmp, n_maps=0, progress=progress, force=True)
+            run_demo(tmp, RECIPES[CAPTIONERS[kind]], n_maps=0, progress=progress, force=True)
             shutil.rmtree(tmp/'checkpoints'); shutil.rmtree(tmp/'features')
             swap_in(tmp, folder)
     report = read_json(folder/'report.json', root=folder)
-    tc = TrainedCaptioner(Captioner.load(folder/'model'), folder, report)
-    print(f'captioner: demo sha256 {tc.weights_sha256[:12]}')  # chapters showing one model show one line
+    tc = TrainedCaptioner(Captioner.load(folder/'model'), folder, report, kind)
+    print(f'captioner: {kind} sha256 {tc.weights_sha256[:12]}')  # chapters showing one model show one line
     return tc
 
 # %% ../nbs/11_demo.ipynb #a02ecd3f

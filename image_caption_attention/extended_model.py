@@ -16,9 +16,9 @@ from .features import get_backbone
 from .model import Encoder, BahdanauAttention, ShowAttendTell
 
 # %% auto #0
-__all__ = ['LOOKS_REMEMBERED', 'ADDITIONS', 'SIZES', 'SmallCNN', 'ShowAttendTellExtended', 'grid_positions', 'make_model',
-           'count_parameters', 'memory_available', 'largest_size', 'check_model_fits', 'check_model_config',
-           'build_model', 'load_weights']
+__all__ = ['STEMS', 'LOOKS_REMEMBERED', 'ADDITIONS', 'SIZES', 'SmallCNN', 'OneStreamCNN', 'ShowAttendTellExtended',
+           'grid_positions', 'make_model', 'count_parameters', 'memory_available', 'largest_size', 'check_model_fits',
+           'check_model_config', 'build_model', 'load_weights']
 
 # %% ../nbs/10_extended_model.ipynb #0d7e5166
 def _form_input(x):
@@ -50,13 +50,33 @@ class SmallCNN(layers.Layer):
         return ops.reshape(x, (ops.shape(x)[0], x.shape[1] * x.shape[2], x.shape[-1]))
     def get_config(self): return {**super().get_config(), 'channels': self.channels, 'colours': self.colours}
 
+# %% ../nbs/10_extended_model.ipynb #602ee906
+@keras.saving.register_keras_serializable('ica')
+class OneStreamCNN(layers.Layer):
+    "Pixels `(B, 64, 64, 3)` in [0, 1] → grid features `(B, 64, channels)`: one stream, colour and form mixed."
+    def __init__(self, channels=128, **kw):
+        super().__init__(**kw)
+        self.channels = channels
+        self.convs = [layers.Conv2D(c, 3, padding='same', activation='relu') for c in (32, 64, channels, channels)]
+        self.pool = layers.MaxPooling2D(2)
+    def call(self, images):
+        x = ops.cast(images, 'float32')
+        for i, conv in enumerate(self.convs):
+            x = conv(x)
+            if i < 3: x = self.pool(x)  # 64 → 32 → 16 → 8
+        return ops.reshape(x, (ops.shape(x)[0], x.shape[1] * x.shape[2], x.shape[-1]))
+    def get_config(self): return {**super().get_config(), 'channels': self.channels}
+
+# %% ../nbs/10_extended_model.ipynb #ed8b2044
+STEMS = {'small_cnn': SmallCNN, 'one_stream_cnn': OneStreamCNN}  # the backbones whose CNN the captioner learns
+
 # %% ../nbs/10_extended_model.ipynb #fb1f83c2
 LOOKS_REMEMBERED = 3  # words whose attended positions are fed back
 
 # %% ../nbs/10_extended_model.ipynb #80a6352c
 @keras.saving.register_keras_serializable('ica')
 class ShowAttendTellExtended(ShowAttendTell):
-    "`ShowAttendTell` with the demo's additions, each off by default; pixels in with `backbone='small_cnn'`."
+    "`ShowAttendTell` with the demo's additions, each off by default; pixels in with a backbone of `STEMS`."
     def __init__(self, vocab_size, embed_dim=256, units=512, backbone='inception_v3', dropout=0.0,
                  stateless_gru=False, # the write-up's bug, as in `ShowAttendTell` (its arguments come first, in its order)
                  init_from_mean=False, # the first state from the mean of the encoded grid
@@ -72,7 +92,7 @@ class ShowAttendTellExtended(ShowAttendTell):
         self.gru_state = 2 * units if language_gru else units
         self.state_size = self.gru_state + (2 * LOOKS_REMEMBERED if location_feedback else 0)  # carried word to word
         self.readout_is_state = not (deep_output or language_gru or location_feedback)
-        self.stem = SmallCNN() if backbone == 'small_cnn' else None  # pixels → (B, 64, 160)
+        self.stem = STEMS[backbone]() if backbone in STEMS else None  # pixels → (B, 64, C)
         self.encoder = Encoder(embed_dim)
         self.attention = BahdanauAttention(units)
         self.embedding = layers.Embedding(vocab_size, embed_dim)
@@ -159,7 +179,7 @@ ADDITIONS = ('init_from_mean', 'deep_output', 'language_gru', 'location_feedback
 
 def make_model(cfg):
     "The unbuilt captioner of configuration `cfg`: `ShowAttendTellExtended` if it needs an addition, else `ShowAttendTell`."
-    if cfg.get('backbone') == 'small_cnn' or any(cfg.get(k) for k in ADDITIONS): return ShowAttendTellExtended(**cfg)
+    if cfg.get('backbone') in STEMS or any(cfg.get(k) for k in ADDITIONS): return ShowAttendTellExtended(**cfg)
     return ShowAttendTell(**{k: v for k, v in cfg.items() if k not in ADDITIONS})
 
 # %% ../nbs/10_extended_model.ipynb #f8ba1690
@@ -173,11 +193,11 @@ def count_parameters(cfg):
     two, S = cfg.get('language_gru', False), (2 if cfg.get('language_gru', False) else 1) * U
     where = 2 * LOOKS_REMEMBERED if cfg.get('location_feedback') else 0  # the positions fed back to the GRUs
     gru = lambda i: 3 * U * (i + U) + 2 * 3 * U  # kernel, recurrent kernel, two biases (reset_after)
-    if get_backbone(cfg.get('backbone', 'inception_v3')).name == 'small_cnn':
-        C = 128 + 32  # SmallCNN's form and colour channels
-        form = sum(_conv(i, o, 3) for i, o in [(3, 32), (32, 64), (64, 128), (128, 128)])
-        stem = form + _conv(3, 32, 1) + _conv(32, 32, 1)
-    else: C, stem = get_backbone(cfg.get('backbone', 'inception_v3')).feature_shape[-1], 0
+    b = get_backbone(cfg.get('backbone', 'inception_v3')).name
+    convs = sum(_conv(i, o, 3) for i, o in [(3, 32), (32, 64), (64, 128), (128, 128)])  # both CNNs' 3×3 stack
+    if b == 'small_cnn': C, stem = 128 + 32, convs + _conv(3, 32, 1) + _conv(32, 32, 1)  # form and colour streams
+    elif b == 'one_stream_cnn': C, stem = 128, convs
+    else: C, stem = get_backbone(b).feature_shape[-1], 0
     n = stem + _dense(C, E) + _dense(E, U) + _dense(U, U) + _dense(U, 1) + V * E  # encoder, attention, embedding
     n += gru(E + where) + gru(E + where) if two else gru(2 * E + where)
     n += _dense(E, S) if cfg.get('init_from_mean') else 0

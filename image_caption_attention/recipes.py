@@ -35,7 +35,8 @@ BACKBONES = {b.name: b for b in [
     Backbone('efficientnet_b0', 224, (49, 1280), 'EfficientNetB0', 'efficientnet', 'efficientnetb0_notop.h5'),
     Backbone('mobilenet_v3_large', 224, (49, 960), 'MobileNetV3Large', 'mobilenet_v3',
              'weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5'),
-    Backbone('small_cnn', 64, (64, 64, 3)),
+    Backbone('small_cnn', 64, (64, 64, 3)),  # pixels: the model's own CNN sees them
+    Backbone('one_stream_cnn', 64, (64, 64, 3)),
 ]}
 
 # %% ../nbs/14_recipes.ipynb #6401d995
@@ -91,6 +92,8 @@ RECIPES = {
     'flickr8k': Recipe(dropout=0.5, init_from_mean=True, deep_output=True, attention_reg=0.1, epochs=20, patience=3),
     'demo': Recipe(backbone='small_cnn', embed_dim=128, units=128, dropout=0.3, deep_output=True, language_gru=True,
                    weight_decay=0.05, location_feedback=True, epochs=15, patience=3),
+    'shapes-classic': Recipe(backbone='one_stream_cnn', embed_dim=128, units=128, dropout=0.3, weight_decay=0.05,
+                             epochs=15, patience=3),
 }
 
 # %% ../nbs/14_recipes.ipynb #6a34f7f3
