@@ -111,7 +111,7 @@ def clear_after_stop(nb):
 def train_captioners(env):
     "Train the chapters' cached captioners (`trained_captioner`) where the cache lacks them, as CI does before its tests."
     t0 = time.time()
-    code = 'from image_caption_attention.demo import CAPTIONERS, trained_captioner\nfor k in CAPTIONERS: trained_captioner(k, progress=False)'
+    code = 'from image_caption_attention.demo import train_captioners; train_captioners()'
     subprocess.run([sys.executable, '-c', code], env=env, check=True)  # env: this process's, ICA_CACHE included
     print(f'the chapters\' captioners ready in {time.time() - t0:.0f}s', flush=True)
 

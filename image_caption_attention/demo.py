@@ -17,7 +17,7 @@ from .shapes import (COLOURS, SHAPES, SIZES, CACHE_DIR, ShapeObject, load_boxes,
 __all__ = ['PHRASES', 'HELD_OUT', 'CAPTIONER_VERSION', 'CAPTIONERS', 'TARGETS', 'SPREAD', 'content_correct', 'names_combo',
            'named_objects', 'stated_relation', 'scene_check', 'pointing_game', 'scene_scores', 'demo_datasets',
            'unseen_scores', 'shape_scores', 'train_demo', 'demo_report', 'run_demo', 'TrainedCaptioner',
-           'trained_captioner', 'print_report', 'run_demo_seeds', 'print_spread']
+           'trained_captioner', 'train_captioners', 'print_report', 'run_demo_seeds', 'print_spread']
 
 # %% ../nbs/11_demo.ipynb #1d66f110
 def content_correct(words, objs):
@@ -304,6 +304,11 @@ def trained_captioner(kind='demo', # which of `CAPTIONERS`
     tc = TrainedCaptioner(Captioner.load(folder/'model'), folder, report, kind)
     print(f'captioner: {kind} sha256 {tc.weights_sha256[:12]}')  # chapters showing one model show one line
     return tc
+
+# %% ../nbs/11_demo.ipynb #0aee8d9b
+def train_captioners(progress=False):
+    "Train each of `CAPTIONERS` the cache lacks (each is trained once; later calls only load)."
+    for kind in CAPTIONERS: trained_captioner(kind, progress=progress)
 
 # %% ../nbs/11_demo.ipynb #a02ecd3f
 TARGETS = {'scene_accuracy': 0.85, 'relation_accuracy': 0.90, 'strict_pointing': 0.75, 'content_accuracy': 0.98,

@@ -71,7 +71,8 @@ def _pretrained_cnn(b, weights):
             f'{b.app}: ImageNet weights could not be downloaded ({type(e).__name__}: {str(e)[:120]}). '
             'Turn the internet on (Kaggle: Settings → Internet), '
             f'or put {b.weights_file} in ~/.keras/models/ or in a folder named by ICA_WEIGHTS '
-            '(on Kaggle, attach a dataset holding it); or use backbone "small_cnn" to train offline.') from None
+            '(on Kaggle, attach a dataset holding it); or train offline with a backbone of its own CNN: '
+            f'{" or ".join(n for n, o in BACKBONES.items() if not o.pretrained)}.') from None
 
 # %% ../nbs/03_features.ipynb #7443d0a6
 class FeatureExtractor:
