@@ -151,21 +151,30 @@ def _caption_tokens(captions, preset, vocab, images):
 # %% ../nbs/18_benchmarks.ipynb #3944b501
 @contextlib.contextmanager
 def _bench_batches(captions, preset, vocab, images, backbone, batch, captions_per_image, store_dir=None):
-    "Endless training batches of the captions' real lengths over random features; and what they hold."
+    "Endless training batches of the captions' real lengths over random features (the same each time it is iterated); and what they hold."
     from image_caption_attention.training import caption_dataset
     names, image_of, toks, voc = _caption_tokens(captions, preset, vocab, images)
     with tempfile.TemporaryDirectory(prefix='ica-bench-') as tmp:  # a store of Flickr8k's size holds 2 GB
         store = _store_of_random_features(names, backbone, store_dir or tmp)
         k = captions_per_image if captions_per_image > 1 else None
         data = caption_dataset(store, image_of, voc.encode(toks), batch, True, 0, k).repeat()
-        yield iter(data), {'images': len(names), 'captions': len(image_of),
+        yield data, {'images': len(names), 'captions': len(image_of),
                            'store_mb': (store.dir/'features.npy').stat().st_size / 2**20}
 
 # %% ../nbs/18_benchmarks.ipynb #24160387
-def _time_train_steps(trainer, batches, cfg, steps):
-    "Figures of `steps` training steps after a first (compiling) one; and the captions and seconds they took."
-    f, t = next(batches)
+def _time_train_steps(trainer, data, cfg, steps):
+    "Figures of `steps` training steps of `data` after a first (compiling) one; and the captions and seconds they took."
+    from image_caption_attention.training import xla_length
+    batches = iter(data); f, t = next(batches)
     first = _timed(lambda: trainer.train_step(f, t))
+    compiles = {}
+    if trainer.jit_compile:  # XLA compiles once for each padded shape: every shape the timed steps meet, before the clock
+        shapes = {}
+        for f, t in data.take(steps + 1): shapes.setdefault((int(f.shape[0]), xla_length(int(t.shape[1]))), (f, t))
+        t0 = time.perf_counter()
+        for f, t in shapes.values(): trainer.train_step(f, t)
+        compiles = {'shapes': len(shapes), 'compile_s': first + time.perf_counter() - t0}  # the first step's shape again: no compile
+        batches = iter(data); next(batches)
     n = work = elements = 0; t0 = time.perf_counter()
     for _ in range(steps):
         f, t = next(batches); trainer.train_step(f, t); n += int(t.shape[0])
@@ -178,12 +187,13 @@ def _time_train_steps(trainer, batches, cfg, steps):
     return {'captions_per_s': n / dt, 'first_step_s': first, 'peak_rss_mb': peak_rss_mb(), 'gflop': work / 1e9,
             'gflop_per_s': work / dt / 1e9, 'matmul_gflop_per_s': rate / 1e9, 'fraction_of_matmul': work / dt / rate,
             'elementwise_g_per_s': elem_rate / 1e9, 'step_ms': dt / steps * 1e3, 'roofline_ms': bound / steps * 1e3,
-            'roofline_matmul_ms': work / rate / steps * 1e3, 'fraction_of_roofline': bound / dt}, n, dt
+            'roofline_matmul_ms': work / rate / steps * 1e3, 'fraction_of_roofline': bound / dt, **compiles}, n, dt
 
 # %% ../nbs/18_benchmarks.ipynb #896eab14
-def _print_train_figures(r, captions):
+def _print_train_figures(r, captions, how=''):
     "The lines `bench_train` prints of its figures `r`, `captions` being the number of captions timed."
-    print(f'ica train step ({r["preset"]}): first step {r["first_step_s"]:.1f}s, {r["captions_per_s"]:.1f} captions/s, '
+    compiled = f' ({r["shapes"]} shapes compiled in {r["compile_s"]:.1f}s, their steps included)' if 'shapes' in r else ''
+    print(f'ica train step ({r["preset"]}{how}): first step {r["first_step_s"]:.1f}s{compiled}, {r["captions_per_s"]:.1f} captions/s, '
           f'peak RSS {r["peak_rss_mb"]:.0f} MiB (batch {r["batch"]}, vocab {r["vocab"]}, embed {r["embed"]}, '
           f'units {r["units"]}, {r["images"]} images in a {r["store_mb"]:.0f} MiB store)')
     print(f'work: {r["gflop"] * 1e3 / captions:.0f} MFLOP per caption, {r["gflop_per_s"]:.1f} GFLOP/s; this machine\'s '
@@ -206,7 +216,7 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
                 yardstick=None, # a script to run first, for comparison
                 store_dir=None, # where the random features go (a temporary folder by default)
                 profile=False): # also profile five steps: kernel time by part of the step and by op
-    "Measure the training step; returns a dict of figures (and prints them)."
+    "Measure the training step, compiled by XLA and not; returns a dict of figures (and prints them)."
     import keras
     from image_caption_attention.training import Trainer
     from image_caption_attention.extended_model import check_model_fits, make_model
@@ -217,16 +227,22 @@ def bench_train(captions, # a caption file or dataset folder: the real caption l
     check_model_fits(cfg, training=True, where='the model')
     out = yardstick_figures(yardstick, TRAIN_YARDSTICK, '--batch', batch, '--vocab', vocab, '--steps', 5) if yardstick else {}
     if mixed_precision: keras.mixed_precision.set_global_policy(mixed_precision)
-    with _bench_batches(captions, preset, vocab, images, backbone, batch, captions_per_image, store_dir) as (it, held):
+    with _bench_batches(captions, preset, vocab, images, backbone, batch, captions_per_image, store_dir) as (data, held):
         keras.utils.set_random_seed(0)
-        trainer = Trainer(make_model(cfg))
-        timed, n, dt = _time_train_steps(trainer, it, cfg, steps)
+        trainer = Trainer(make_model(cfg))  # as a recipe trains by default
+        timed, n, dt = _time_train_steps(trainer, data, cfg, steps)
         out.update(timed, **held, preset=preset, batch=batch, vocab=vocab, embed=embed, units=units,
                    captions_per_image=captions_per_image, mixed_precision=mixed_precision or 'float32')
         _print_train_figures(out, n)
         if profile:
-            out['profile'] = op_profile(trainer._train, [next(it) for _ in range(5)])
+            out['profile'] = op_profile(trainer._train, [b for b in data.take(5)])
             print_profile(out['profile'], wall_ms=dt / steps * 1e3)
+        keras.utils.set_random_seed(0)  # the same model and batches, the step compiled by XLA (the figures under 'xla')
+        timed, n, _ = _time_train_steps(Trainer(make_model(cfg), jit_compile=True), data, cfg, steps)
+        out['xla'] = {**timed, **held, 'preset': preset, 'batch': batch, 'vocab': vocab, 'embed': embed, 'units': units}
+        _print_train_figures(out['xla'], n, ', compiled by XLA')
+        print(f'compiled by XLA: {out["xla"]["captions_per_s"] / out["captions_per_s"]:.2f}× the captions/s of the default step '
+              f'(its peak RSS is the process\'s, after both)')
         if mixed_precision: keras.mixed_precision.set_global_policy('float32')
     return out
 

@@ -63,7 +63,8 @@ RECIPE_HELP = {'backbone': 'image encoder', 'embed_dim': 'encoder and word embed
                'location_feedback': 'the recurrence is told where it looked at the last three words',
                'weight_decay': 'decoupled weight decay (AdamW)', 'attention_reg': 'λ of the doubly stochastic attention penalty',
                'learning_rate': 'Adam learning rate', 'batch_size': 'captions per batch', 'epochs': 'most epochs to train',
-               'patience': 'stop after this many epochs without a better validation loss (0: never)'}
+               'patience': 'stop after this many epochs without a better validation loss (0: never)',
+               'jit_compile': 'compile the training step with XLA (slower on the CPUs measured; try it on a GPU)'}
 
 def recipe_options():
     "`{option: Recipe field}`: every field but `NOT_OPTIONS`, named as the field is (or as `OPTION_NAMES` says)."

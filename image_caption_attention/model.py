@@ -9,7 +9,7 @@ import keras
 from keras import layers, ops
 
 # %% auto #0
-__all__ = ['Encoder', 'BahdanauAttention', 'ShowAttendTell', 'masked_loss', 'attention_penalty']
+__all__ = ['Encoder', 'BahdanauAttention', 'ShowAttendTell', 'scan_words', 'masked_loss', 'attention_penalty']
 
 # %% ../nbs/04_model.ipynb #e19368fc
 @keras.saving.register_keras_serializable('ica')
@@ -100,7 +100,7 @@ class ShowAttendTell(keras.Model):
             h, alpha, r = self.recur(emb_t, carry[0], enc, keys)
             return ((h, alpha),) * 2 if self.readout_is_state else ((h, alpha, r),) * 2
         init = (h0, ops.zeros((ops.shape(h0)[0], keys.shape[1]), keys.dtype)) + (() if self.readout_is_state else (ops.zeros_like(r0),))
-        _, outs = ops.scan(body, init, ops.transpose(emb, (1, 0, 2)))  # word by word: outs are (T, B*k, ...)
+        _, outs = scan_words(body, init, ops.transpose(emb, (1, 0, 2)))  # word by word: outs are (T, B*k, ...)
         return ops.transpose(outs[0 if self.readout_is_state else 2], (1, 0, 2)), ops.transpose(outs[1], (1, 0, 2))
 
     def call(self, inputs, training=False):
@@ -109,6 +109,19 @@ class ShowAttendTell(keras.Model):
         return self.logits(readouts, training), alphas
 
     def get_config(self): return {**super().get_config(), **self.cfg}
+
+# %% ../nbs/04_model.ipynb #e81e2feb
+def scan_words(body, init, xs):
+    "`ops.scan(body, init, xs)` over the words `xs (T, ...)` (each output shaped as the carry), in a loop told its length `T`: XLA can differentiate it."
+    import tensorflow as tf
+    n, flat_init = ops.shape(tf.nest.flatten(xs)[0])[0], tf.nest.flatten(init)
+    words = [tf.TensorArray(x.dtype, size=n, element_shape=x.shape[1:]).unstack(x) for x in tf.nest.flatten(xs)]
+    outs = [tf.TensorArray(c.dtype, size=n, element_shape=c.shape) for c in flat_init]
+    def step(i, carry, outs):
+        carry, out = body(tf.nest.pack_sequence_as(init, carry), tf.nest.pack_sequence_as(xs, [w.read(i) for w in words]))
+        return i + 1, tf.nest.flatten(carry), [o.write(i, v) for o, v in zip(outs, tf.nest.flatten(out))]
+    _, carry, outs = tf.while_loop(lambda i, *_: i < n, step, (0, flat_init, outs), maximum_iterations=n)
+    return tf.nest.pack_sequence_as(init, carry), tf.nest.pack_sequence_as(init, [o.stack() for o in outs])
 
 # %% ../nbs/04_model.ipynb #7267943b
 def masked_loss(targets, logits):

@@ -71,6 +71,7 @@ class Recipe:
     batch_size: int = 64
     epochs: int = 20
     patience: int = 3  # epochs without a better validation loss before stopping; 0: never
+    jit_compile: bool = False  # the training step compiled by XLA: slower on the CPUs measured, expected to pay on a GPU (*Training*)
 
 # %% ../nbs/14_recipes.ipynb #b37e7167
 @patch_to(Recipe)

@@ -19,14 +19,15 @@ from .files import (InputError, atomic_write, inside, new_folder_beside,
                                            read_json, read_npz, swap_in)
 from .data import load_captions, split_by_image, split_dataset
 from .text import PRESETS, Vocabulary, clean_caption
-from .features import FeatureStore, extract_features
+from .features import FeatureStore, extract_features, trace_once_per_object
 from .model import ShowAttendTell, attention_penalty
 from .extended_model import ShowAttendTellExtended, load_weights, make_model
 
 # %% auto #0
-__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'READERS', 'READ_AHEAD', 'NO_AUTOTUNE', 'STATE_NAME', 'TRAINER_SCHEMA', 'LOST',
-           'PreparedData', 'training_splits', 'prepare_data', 'batch_order', 'group_by_image', 'caption_dataset',
-           'is_chief', 'Trainer', 'latest_state', 'NonFiniteLoss', 'WorkerLost', 'plot_history']
+__all__ = ['DECODE_SLACK', 'VAL_SHARE', 'READERS', 'READ_AHEAD', 'NO_AUTOTUNE', 'XLA_LENGTH_STEP', 'STATE_NAME', 'TRAINER_SCHEMA',
+           'LOST', 'PreparedData', 'training_splits', 'prepare_data', 'batch_order', 'group_by_image',
+           'caption_dataset', 'is_chief', 'Trainer', 'xla_length', 'latest_state', 'NonFiniteLoss', 'WorkerLost',
+           'plot_history']
 
 # %% ../nbs/05_training.ipynb #9b516e95
 DECODE_SLACK = 2  # decoding may run two words past the longest training caption before it gives up
@@ -211,7 +212,7 @@ def model(self, vocab_size): return make_model(self.model_config(vocab_size))
 @patch_to(Recipe)
 def trainer(self, model, **kw):
     return Trainer(model, learning_rate=self.learning_rate, attention_reg=self.attention_reg,
-                   weight_decay=self.weight_decay, **kw)
+                   weight_decay=self.weight_decay, jit_compile=self.jit_compile, **kw)
 
 # %% ../nbs/05_training.ipynb #22511e3a
 def _chief_task(jobs):
@@ -240,13 +241,16 @@ class Trainer:
                  attention_reg=0.0, # λ of the doubly stochastic attention penalty
                  seed=0, # dropout's random draws in each epoch follow from it
                  strategy=None, # a `tf.distribute.Strategy`
-                 static_shapes=None, # project every position and mask (a TPU's fixed shapes); by default on a TPU
-                 weight_decay=0.0): # decoupled (AdamW)
-        self.model, self.attention_reg, self.seed = model, attention_reg, seed
+                 static_shapes=None, # project every position and mask (a TPU's fixed shapes); by default on a TPU or compiled by XLA
+                 weight_decay=0.0, # decoupled (AdamW)
+                 jit_compile=False): # compile the step with XLA (one device; every position projected)
+        self.model, self.attention_reg, self.seed, self.jit_compile = model, attention_reg, seed, jit_compile
         self.strategy = strategy or tf.distribute.get_strategy()
         self.chief = is_chief(self.strategy)
         tpu = isinstance(self.strategy, tf.distribute.TPUStrategy)
-        self.static_shapes = tpu if static_shapes is None else static_shapes
+        self.static_shapes = (tpu or jit_compile) if static_shapes is None else static_shapes  # XLA: fixed shapes
+        if jit_compile and self.strategy.num_replicas_in_sync > 1 and not tpu:
+            raise InputError('jit_compile: the step is compiled by XLA on one device; with several, leave it off')
         with self.strategy.scope(): self.optimizer = _optimizer(learning_rate, clipnorm, weight_decay)
         self.history = {'loss': [], 'val_loss': []}
         self.epoch, self._train = 0, None
@@ -306,12 +310,27 @@ def _compile(self, feats, tokens):
         return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per, axis=None)
     def test(f, t): return self._losses(f, t, _n_tokens(t), False)[0]
     spec = (tf.TensorSpec((None, *feats.shape[1:]), tf.float32), tf.TensorSpec((None, None), tf.int32))
+    if self.jit_compile:  # traced for each batch shape (XLA needs the loop's length as a constant): see `xla_length`
+        self._train, self._test = (tf.function(fn, jit_compile=True) for fn in (train, test)); return
     self._train, self._test = tf.function(train, input_signature=spec), tf.function(test, input_signature=spec)
 
+trace_once_per_object('_compile.<locals>')  # compiled by XLA, the step is traced once for each shape, as it should be
+
 # %% ../nbs/05_training.ipynb #803a9139
+XLA_LENGTH_STEP = 4  # compiled by XLA, captions are padded to a multiple of this: fewer shapes to compile, some waste (*Appendix: lab notes*)
+
+def xla_length(n): return -(-n // XLA_LENGTH_STEP) * XLA_LENGTH_STEP
+
+@patch_to(Trainer)
+def _padded(self, tokens):
+    "`tokens (B, T)` as the step takes them: padded with `PAD` to `xla_length(T)` when compiled by XLA."
+    if not self.jit_compile: return tokens
+    return tf.pad(tokens, [[0, 0], [0, xla_length(int(tokens.shape[1])) - int(tokens.shape[1])]])
+
 @patch_to(Trainer)
 def train_step(self, feats, tokens):
     "One optimizer step on a batch; its loss (a float)."
+    tokens = self._padded(tokens)
     self._compile(feats, tokens)
     return float(self._train(feats, tokens))
 
@@ -321,8 +340,8 @@ def evaluate(self, ds):
     "Mean loss over the batches of `ds`, weighted by their real tokens."
     tot = n = 0.0
     for f, t in ds:
-        self._compile(f, t)
-        k = float(np.sum(t.numpy()[:, 1:] > 0)); tot += float(self._test(f, t)) * k; n += k
+        t = self._padded(t); self._compile(f, t)
+        k = float(np.sum(np.asarray(t)[:, 1:] > 0)); tot += float(self._test(f, t)) * k; n += k
     return tot / max(n, 1.0)
 
 # %% ../nbs/05_training.ipynb #3b37a9df
