@@ -34,7 +34,8 @@ def reqs(key):
 
 requirements = reqs('requirements') + reqs('pip_requirements')
 serve_requirements = reqs('serve_requirements')  # ica serve
-dev_requirements = reqs('dev_requirements') + serve_requirements  # the tests serve too
+export_requirements = reqs('export_requirements')  # ica export --format onnx
+dev_requirements = reqs('dev_requirements') + serve_requirements + export_requirements + reqs('export_test_requirements')  # the tests serve, export, and run the exports
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 
@@ -52,7 +53,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg['lib_path']: ['resources/*']},
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'serve': serve_requirements},
+    extras_require={'dev': dev_requirements, 'serve': serve_requirements, 'export': export_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf8').read(),
     long_description_content_type='text/markdown',

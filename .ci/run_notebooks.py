@@ -23,9 +23,9 @@ CAPTIONS = ROOT.parent/'shared'/'data'/'flickr8k_text'/'Flickr8k.token.txt'
 # ImageNet weights from the Keras cache. The others make their own data and never look, except 19_robustness's
 # offline probe, which accepts either answer: running them again costs ten minutes of CI and tests nothing new.
 STANDIN_CHAPTERS = ['01_data', '02_text', '03_features', '08_flickr8k']
-# Chapters whose checks compare speeds (serving's batching gain, the benchmarks, the explorer's page times): with
+# Chapters whose checks compare speeds (serving's batching gain, the benchmarks, the explorer's page times, the exports' times): with
 # --jobs they run alone, after the others, so that no other notebook shares the cores with them.
-ALONE = ['12_explorer', '16_serve', '18_benchmarks']
+ALONE = ['12_explorer', '16_serve', '18_benchmarks', '20_export']
 STOP = 'DatasetNeeded'  # the error a chapter raises to stop Run all where it needs a dataset
 KERNEL_ARGS = ['--InlineBackend.figure_formats=png', "--InlineBackend.rc={'figure.dpi': 64}",
                '--IPKernelApp.capture_fd_output=False']  # C++ libraries' own stderr stays out of the outputs

@@ -14,7 +14,9 @@ TF_STARTUP_NOISE = _re.compile(
     r'^To enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags|'
     # XLA's first compilation in a process (compiled decoding, see *Inference*)
     r'Compiled cluster using XLA|XLA service 0x[0-9a-f]+ initialized for platform|StreamExecutor device \(\d+\): Host|'
-    r'disabling MLIR crash reproducer')
+    r'disabling MLIR crash reproducer|'
+    # a graph frozen for LiteRT's or ONNX's converter (see *Export*)
+    r'NodeDef mentions attribute Truncate which is not in the op definition')
 
 
 def _forward(read_fd, write_fd):

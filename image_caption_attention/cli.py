@@ -50,7 +50,7 @@ def import_tensorflow_quietly():
     with quiet_stderr(): import tensorflow  # noqa: F401
 
 # %% ../nbs/15_cli.ipynb #6453b59a
-from .recipes import BACKBONES, DEFAULT_BEAM, RECIPES, Recipe, check_recipe
+from .recipes import BACKBONES, DEFAULT_BEAM, EXPORT_FORMATS, RECIPES, Recipe, check_recipe
 
 # %% ../nbs/15_cli.ipynb #027b5893
 OPTION_NAMES = {'embed_dim': 'embed', 'learning_rate': 'lr', 'batch_size': 'batch'}
@@ -314,6 +314,18 @@ def _caption_parser(sub):
                                   'where each word looked')
     c.add_argument('--force', action='store_true', help='overwrite attention maps or the --html page already there')
 
+# %% ../nbs/15_cli.ipynb #c1480ef4
+def _export_parser(sub):
+    x = sub.add_parser('export', help='write a saved model as one graph from image to caption: a SavedModel, '
+                                      'a LiteRT file or an ONNX model (see the chapter Export)',
+                       epilog='stdout: the path written and its size')
+    x.add_argument('--model', required=True, help='folder written by Captioner.save, ica train or ica demo (…/model)')
+    x.add_argument('--out', required=True, help='the SavedModel folder, or the .tflite or .onnx file, to write')
+    x.add_argument('--format', choices=EXPORT_FORMATS, default=EXPORT_FORMATS[0], help='(default: %(default)s)')
+    x.add_argument('--beam', type=positive, default=DEFAULT_BEAM,
+                   help='beam width, fixed in the export (default %(default)s; 1 is greedy)')
+    x.add_argument('--float16', action='store_true', help='float16 weights (litert only): half the size')
+
 # %% ../nbs/15_cli.ipynb #764b50f1
 def _train_parser(sub):
     from image_caption_attention.text import PRESETS
@@ -431,7 +443,7 @@ def build_parser():
     p = OneLineParser(prog='ica', description='Image captioning with visual attention (Show, Attend and Tell).',
                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest='command', required=True)
-    for add in (_demo_parser, _caption_parser, _train_parser, _evaluate_parser, _serve_parser, _bench_parser): add(sub)
+    for add in (_demo_parser, _caption_parser, _train_parser, _evaluate_parser, _serve_parser, _export_parser, _bench_parser): add(sub)
     return p
 
 # %% ../nbs/15_cli.ipynb #30adedbc
@@ -459,6 +471,15 @@ def _caption(a):
     for p, c in res:
         if c is not None: print(f'{display_name(p).translate(ESCAPES)}\t{c.text}')
     return 0 if all(c is not None for _, c in res) else 1
+
+# %% ../nbs/15_cli.ipynb #5a6c85f2
+def _export(a):
+    import_tensorflow_quietly()
+    from image_caption_attention.export import export_model
+    with contextlib.redirect_stdout(sys.stderr): path = export_model(a.model, a.out, a.format, a.beam, a.float16)
+    size = sum(f.stat().st_size for f in path.rglob('*') if f.is_file()) if path.is_dir() else path.stat().st_size
+    print(f'{path}\t{size / 1e6:.1f} MB')
+    return 0
 
 # %% ../nbs/15_cli.ipynb #4dceda9e
 def _serve_module():
@@ -525,7 +546,7 @@ def _bench_serve(a):
     return 0
 
 # %% ../nbs/15_cli.ipynb #e786f2cd
-COMMANDS = {'demo': _demo, 'caption': _caption, 'train': _train, 'evaluate': _evaluate, 'serve': _serve, 'bench': _bench}
+COMMANDS = {'demo': _demo, 'caption': _caption, 'train': _train, 'evaluate': _evaluate, 'serve': _serve, 'export': _export, 'bench': _bench}
 
 # %% ../nbs/15_cli.ipynb #c58f5651
 def main(argv=None):

@@ -10,8 +10,8 @@ from fastcore.basics import patch_to
 from .files import InputError, check_schema
 
 # %% auto #0
-__all__ = ['BACKBONES', 'DEFAULT_BEAM', 'GREEDY', 'MAX_LEN', 'LENGTH_PENALTY', 'RECIPES', 'MAX_SIZE', 'RECIPE_SCHEMA', 'Backbone',
-           'get_backbone', 'Recipe', 'check_recipe']
+__all__ = ['BACKBONES', 'DEFAULT_BEAM', 'GREEDY', 'MAX_LEN', 'LENGTH_PENALTY', 'EXPORT_FORMATS', 'RECIPES', 'MAX_SIZE',
+           'RECIPE_SCHEMA', 'Backbone', 'get_backbone', 'Recipe', 'check_recipe']
 
 # %% ../nbs/14_recipes.ipynb #1d58bcd1
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ DEFAULT_BEAM = 3  # hypotheses kept per image for a user's captions (`beam_searc
 GREEDY = 1  # the beam of `decode` and `caption_features` unless told: the fast one, for loops over many images
 MAX_LEN = 31  # most words per caption when the data does not say (the write-up's)
 LENGTH_PENALTY = 0.7  # a caption's score is log p / length ** LENGTH_PENALTY
+EXPORT_FORMATS = ('saved_model', 'litert', 'onnx')  # what `Captioner.export` writes (*Export*)
 
 # %% ../nbs/14_recipes.ipynb #661a3437
 @dataclass(frozen=True)
