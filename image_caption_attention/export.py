@@ -18,8 +18,9 @@ from .recipes import DEFAULT_BEAM, EXPORT_FORMATS
 # %% auto #0
 __all__ = ['JPEG_MAGIC', 'PNG_MAGIC', 'GIF_MAGIC', 'BMP_MAGIC', 'STATUSES', 'OK', 'EMPTY', 'GIF', 'BMP', 'NOT_AN_IMAGE',
            'TOO_MANY_PIXELS', 'UNDECODABLE', 'TO_DECODE', 'SUFFIXES', 'EXAMPLES', 'header_status', 'header_pixels',
-           'decode_batch', 'compact_words', 'CaptionGraph', 'about', 'with_files', 'litert_model', 'onnx_model',
-           'saved_model', 'check_export_target', 'quiet_saving', 'export_model', 'run_example', 'agreement']
+           'decode_batch', 'compact_words', 'CaptionGraph', 'export_metadata', 'with_files', 'litert_model',
+           'onnx_model', 'saved_model', 'check_export_target', 'quiet_saving', 'export_model', 'run_example',
+           'agreement']
 
 # %% ../nbs/20_export.ipynb #74a1e804
 JPEG_MAGIC, PNG_MAGIC, GIF_MAGIC, BMP_MAGIC = b'\xff\xd8\xff', b'\x89PNG\r\n\x1a\n', b'GIF8', b'BM'
@@ -91,7 +92,7 @@ class CaptionGraph(tf.Module):
         self.cells = int(c.model.encode(np.zeros((1, *c.backbone.feature_shape), np.float32))[0].shape[1])
         self.vocabulary = tf.constant(c.vocab.index_word)
 
-    def best_beams(self, pixels):
+    def best_captions(self, pixels):
         "Pixels `(B, S, S, 3)` in 0–255 → words `(B, T)`, their counts `(B,)`, scores `(B,)`, attention `(B, T, L)`."
         features = tf.reshape(self._extract(pixels), (-1, *self.feature_shape))  # the grid's cells known to the loop
         seqs, alphas, scores, _ = beam_search(self.model, features, self.start, self.end, self.max_len, self.beam)
@@ -104,7 +105,7 @@ class CaptionGraph(tf.Module):
         ok = tf.cast(tf.where(status == OK)[:, 0], tf.int32)
         n, at = tf.shape(images)[0], ok[:, None]
         def search():  # the images that decoded, together; each result put back at its place
-            return [tf.scatter_nd(at, x, tf.concat([[n], tf.shape(x)[1:]], 0)) for x in self.best_beams(tf.gather(pixels, ok))]
+            return [tf.scatter_nd(at, x, tf.concat([[n], tf.shape(x)[1:]], 0)) for x in self.best_captions(tf.gather(pixels, ok))]
         def nothing(): return [tf.zeros([n, self.max_len], tf.int32), tf.zeros([n], tf.int32), tf.zeros([n]),
                                tf.zeros([n, self.max_len, self.cells])]
         words, length, score, attention = tf.cond(tf.size(ok) > 0, search, nothing)  # a batch may have no image
@@ -116,7 +117,7 @@ class CaptionGraph(tf.Module):
 
     def caption_pixels(self, pixels):
         "One image's pixels `(H, W, 3)` uint8, resized here as `Captioner.caption` does → its words `(T,)`, count, score, attention `(T, L)`."
-        words, length, score, attention = self.best_beams(tf.image.resize(tf.cast(pixels, tf.float32), (self.size, self.size))[None])
+        words, length, score, attention = self.best_captions(tf.image.resize(tf.cast(pixels, tf.float32), (self.size, self.size))[None])
         return {'tokens': words[0], 'length': length[0], 'score': score[0], 'attention': attention[0]}
 
 # %% ../nbs/20_export.ipynb #01ed0038
@@ -140,7 +141,7 @@ def _frozen(fn):
     return holder
 
 # %% ../nbs/20_export.ipynb #710b29ed
-def about(graph, captioner):
+def export_metadata(graph, captioner):
     "What a program needs besides the export: the vocabulary (index → word) and the search's settings."
     return {'vocabulary': captioner.vocab.index_word, 'start': graph.start, 'end': graph.end, 'beam': graph.beam,
             'max_len': graph.max_len, 'image_size': graph.size, 'cells': graph.cells,
@@ -161,7 +162,7 @@ def litert_model(graph, captioner, float16=False):
     conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]  # the ai-edge-litert runtime has no TF ops
     if float16: conv.optimizations, conv.target_spec.supported_types = [tf.lite.Optimize.DEFAULT], [tf.float16]
     model = conv.convert()
-    meta = about(graph, captioner)
+    meta = export_metadata(graph, captioner)
     return with_files(model, {'vocab.txt': '\n'.join(meta['vocabulary']) + '\n', 'captioner.json': json.dumps(meta)})
 
 # %% ../nbs/20_export.ipynb #32c24cf9
@@ -171,7 +172,7 @@ def onnx_model(graph, captioner, opset=17):
     except ImportError: raise UsageError('ONNX export needs tf2onnx: pip install "image_caption_attention[export]"') from None
     fn = graph.functions()['caption_pixels']
     proto, _ = tf2onnx.convert.from_function(fn, fn.input_signature, opset=opset)
-    onnx.helper.set_model_props(proto, {'captioner': json.dumps(about(graph, captioner))})
+    onnx.helper.set_model_props(proto, {'captioner': json.dumps(export_metadata(graph, captioner))})
     return proto.SerializeToString()
 
 # %% ../nbs/20_export.ipynb #312f1915
@@ -231,7 +232,9 @@ def export_model(model_dir, out, format='saved_model', beam=DEFAULT_BEAM, float1
     if format not in EXPORT_FORMATS: raise UsageError(f'unknown export format {str(format)[:40]!r}; known: {", ".join(EXPORT_FORMATS)}')
     if float16 and format != 'litert': raise UsageError('--float16 is for --format litert')
     check_export_target(out, format)  # before the model loads
-    return Captioner.load(model_dir).export(out, format, beam, float16)
+    cap = Captioner.load(model_dir)
+    if beam > len(cap.vocab): raise UsageError(f'--beam {beam} is wider than the vocabulary ({len(cap.vocab)} words)')
+    return cap.export(out, format, beam, float16)
 
 # %% ../nbs/20_export.ipynb #85b351f0
 EXAMPLES = {  # programs that use an export without this package: python FILE EXPORT IMAGE... → a JSON line per image
