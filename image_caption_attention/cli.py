@@ -314,18 +314,6 @@ def _caption_parser(sub):
                                   'where each word looked')
     c.add_argument('--force', action='store_true', help='overwrite attention maps or the --html page already there')
 
-# %% ../nbs/15_cli.ipynb #c1480ef4
-def _export_parser(sub):
-    x = sub.add_parser('export', help='write a saved model as one graph from image to caption: a SavedModel, '
-                                      'a LiteRT file or an ONNX model (see the chapter Export)',
-                       epilog='stdout: the path written and its size')
-    x.add_argument('--model', required=True, help='folder written by Captioner.save, ica train or ica demo (…/model)')
-    x.add_argument('--out', required=True, help='the SavedModel folder, or the .tflite or .onnx file, to write')
-    x.add_argument('--format', choices=EXPORT_FORMATS, default=EXPORT_FORMATS[0], help='(default: %(default)s)')
-    x.add_argument('--beam', type=positive, default=DEFAULT_BEAM,
-                   help='beam width, fixed in the export (default %(default)s; 1 is greedy)')
-    x.add_argument('--float16', action='store_true', help='float16 weights (litert only): half the size')
-
 # %% ../nbs/15_cli.ipynb #764b50f1
 def _train_parser(sub):
     from image_caption_attention.text import PRESETS
@@ -362,6 +350,18 @@ def _serve_parser(sub):
     s.add_argument('--host', default='127.0.0.1', help='address to listen on (default %(default)s: this machine only)')
     s.add_argument('--port', type=int_at_least(0, 65535), default=0, help='port (default 0: a free one, printed)')
     s.add_argument('--beam', type=positive, default=DEFAULT_BEAM, help='beam width (default %(default)s)')
+
+# %% ../nbs/15_cli.ipynb #c1480ef4
+def _export_parser(sub):
+    x = sub.add_parser('export', help='write a saved model as one graph from image to caption: a SavedModel, '
+                                      'a LiteRT file or an ONNX model (see the chapter Export)',
+                       epilog='stdout: the path written and its size')
+    x.add_argument('--model', required=True, help='folder written by Captioner.save, ica train or ica demo (…/model)')
+    x.add_argument('--out', required=True, help='the SavedModel folder, or the .tflite or .onnx file, to write')
+    x.add_argument('--format', choices=EXPORT_FORMATS, default=EXPORT_FORMATS[0], help='(default: %(default)s)')
+    x.add_argument('--beam', type=positive, default=DEFAULT_BEAM,
+                   help='beam width, fixed in the export (default %(default)s; 1 is greedy)')
+    x.add_argument('--float16', action='store_true', help='float16 weights (litert only): half the size')
 
 # %% ../nbs/15_cli.ipynb #28da6a86
 class LazyParser(OneLineParser):
