@@ -69,7 +69,8 @@ def run(out, fmt, python):
     for f, path, name, key in json.loads((out/'jobs.json').read_text()):
         if f != fmt: continue
         images = (out/f'{name}.images').read_text().split('\n')
-        r = subprocess.run([python, str(out/f'caption_{f}.py'), path, *images], capture_output=True, text=True)
+        r = subprocess.run([python, str(out/f'caption_{f}.py'), path, *images], capture_output=True, text=True,
+                           cwd=out)  # outside the checkout: its package folder is not importable from there
         if r.returncode: sys.exit(f'{key}: the program failed:\n{r.stderr[-2000:]}')
         (out/f'{key.replace(" ", "_")}.jsonl').write_text(r.stdout)
 
