@@ -47,12 +47,14 @@ def situation_env(situation, scratch):
     return env
 
 
-STEADY = [(re.compile(r'/tmp/tmp[\w.-]+'), '/tmp/…'), (re.compile(r'/tmp/ipykernel_\d+/\d+\.py'), '<cell>'),
+CACHE = os.environ.get('ICA_CACHE', '').rstrip('/')  # a cache moved by ICA_CACHE: shown as the default folder
+STEADY = ([(re.compile(re.escape(CACHE)), '~/.cache/image_caption_attention')] if CACHE else []) + [
+          (re.compile(r'/tmp/tmp[\w.-]+'), '/tmp/…'), (re.compile(r'/tmp/ipykernel_\d+/\d+\.py'), '<cell>'),
           (re.compile(re.escape(str(Path.home()))), '~'),
           (re.compile(re.escape(str(ROOT))), '.')]
 
 def steady(text):
-    "Output text without what changes from run to run or machine to machine (temporary folders, home, checkout)."
+    "Output text without what changes from run to run or machine to machine (temporary folders, cache, home, checkout)."
     for pat, rep in STEADY: text = pat.sub(rep, text)
     return text
 
